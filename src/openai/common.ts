@@ -35,7 +35,7 @@ export const singleChoice = z
     }
   });
 
-/** Ollama-specific extras a client may send on purpose; forwarded as is (see src/translate/README.md). */
+/** Ollama-specific extras a client may send on purpose; forwarded as is (see docs/translation.md). */
 export const keepAlive = z.union([z.string(), z.number()], { error: expected("string or number") }).nullish();
 
 export const ollamaOptions = z.record(z.string(), z.unknown()).nullish();

@@ -17,7 +17,7 @@ const THINK: Record<ReasoningEffort, OllamaThink> = {
 
 /**
  * Always `stream: true`: the gateway aggregates non-streaming replies itself, so timeouts and aborts work
- * the same for both. Policy: src/translate/README.md.
+ * the same for both. Policy: docs/translation.md.
  */
 export function toOllamaChatRequest(req: ChatCompletionRequest): OllamaChatRequest {
   const out: OllamaChatRequest = { model: req.model, messages: toOllamaMessages(req.messages), stream: true };
