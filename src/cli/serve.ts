@@ -1,0 +1,88 @@
+// `llmgate serve`: flags generated from the config key table, config resolution, start, and signal-driven drain.
+
+import { Command, Option } from "commander";
+import { envName, SERVE_KEYS } from "../config/keys.js";
+import { ConfigError } from "../config/load.js";
+import { loadServeConfig } from "../config/serve-config.js";
+import { startGateway } from "../gateway.js";
+import { createLogger } from "../log/logger.js";
+
+export function serveCommand(): Command {
+  const cmd = new Command("serve")
+    .description(
+      "Run the gateway: OpenAI-compatible /v1 API and Ollama's native /api in front of Ollama.\n" +
+        "Every option can also be set as an LLMGATE_* environment variable or as a key in the --config file;\n" +
+        "precedence: flags > environment > file > defaults.",
+    )
+    .option("-c, --config <FILE>", "YAML config file with the keys below (env: LLMGATE_CONFIG)");
+  const attribute = new Map<string, string>();
+  for (const spec of SERVE_KEYS) {
+    const flags = "arg" in spec ? `--${spec.key} <${spec.arg}>` : `--${spec.key}`;
+    const option = new Option(
+      flags,
+      `${spec.description} (env: ${envName(spec.key)}; default: ${spec.default})`,
+    );
+    attribute.set(spec.key, option.attributeName());
+    cmd.addOption(option);
+  }
+  cmd.addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  llmgate serve                                  # 127.0.0.1:18789 -> Ollama at 127.0.0.1:11434\n" +
+      "  llmgate serve --demo                           # no Ollama needed: built-in simulator upstream\n" +
+      "  llmgate serve --listen 0.0.0.0:18789 --upstream http://gpu-box:11434\n" +
+      "  LLMGATE_FIRST_BYTE_TIMEOUT=15m llmgate serve --config /etc/llmgate.yaml",
+  );
+  cmd.action(async (opts: Record<string, unknown>) => {
+    const flags: Record<string, unknown> = {};
+    for (const [key, attr] of attribute) flags[key] = opts[attr];
+    let config: ReturnType<typeof loadServeConfig>;
+    try {
+      config = loadServeConfig({ flags, env: process.env, file: opts.config as string | undefined });
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(2);
+      }
+      throw err;
+    }
+    const logger = createLogger(config.logLevel);
+    let gateway: Awaited<ReturnType<typeof startGateway>>;
+    try {
+      gateway = await startGateway(config, { logger });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const hint =
+        e.code === "EADDRINUSE"
+          ? ` (is another gateway already on ${config.listen.host}:${config.listen.port}? use --listen)`
+          : "";
+      logger.fatal({ err }, `cannot start: ${e.message}${hint}`);
+      process.exit(1);
+    }
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, "second signal: exiting now");
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info(
+        { signal, inflight: gateway.server.inflight, graceMs: config.shutdownGraceMs },
+        "shutting down: no new requests, waiting for in-flight ones",
+      );
+      void gateway.stop().then(
+        (result) => {
+          logger.info(result, "stopped");
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, "error while stopping");
+          process.exit(1);
+        },
+      );
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  });
+  return cmd;
+}

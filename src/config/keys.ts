@@ -1,0 +1,148 @@
+// The gateway's configuration keys: one table from which the CLI flags, LLMGATE_* variables, file keys and docs derive.
+
+import { z } from "zod";
+import { parseDurationMs, parseListen, parseSizeBytes } from "./units.js";
+
+/** A config value: accepts a string (flag, env) or a YAML scalar, and yields the typed value. */
+export type ValueSchema = z.ZodType<unknown, unknown>;
+
+export interface KeySpec {
+  /** File key and flag name (`--<key>`); the env variable is LLMGATE_<KEY_IN_UPPER_SNAKE>. */
+  key: string;
+  /** Placeholder in --help, e.g. HOST:PORT; absent for boolean switches. */
+  arg?: string;
+  description: string;
+  default: string | number | boolean;
+  schema: ValueSchema;
+}
+
+/** A schema from a parser that returns undefined on bad input, with the message naming what was expected. */
+function parsed<T>(parse: (raw: unknown) => T | undefined, expected: string) {
+  return z.unknown().transform((raw, ctx): T => {
+    const value = parse(raw);
+    if (value === undefined) {
+      ctx.addIssue({ code: "custom", message: `expected ${expected}, got ${JSON.stringify(raw)}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+const listen = parsed(parseListen, 'HOST:PORT, e.g. "127.0.0.1:18789"');
+const duration = parsed(parseDurationMs, 'a duration such as "500ms", "30s", "10m" or "1h30m"');
+const size = parsed((raw) => {
+  const bytes = parseSizeBytes(raw);
+  return bytes === 0 ? undefined : bytes;
+}, 'a size such as "32MiB", "512KB" or a number of bytes');
+const url = parsed((raw) => {
+  if (typeof raw !== "string") return undefined;
+  try {
+    const value = new URL(raw);
+    if (
+      (value.protocol === "http:" || value.protocol === "https:") &&
+      value.search === "" &&
+      value.hash === ""
+    )
+      return value.href.replace(/\/+$/, "");
+  } catch {
+    // not a URL: reported by the caller
+  }
+  return undefined;
+}, 'an http(s) URL without query, e.g. "http://127.0.0.1:11434"');
+const bool = parsed((raw) => {
+  if (typeof raw === "boolean") return raw;
+  if (typeof raw === "string" && /^(true|1|yes|on)$/i.test(raw)) return true;
+  if (typeof raw === "string" && /^(false|0|no|off)$/i.test(raw)) return false;
+  return undefined;
+}, "true or false");
+const int = (min: number) =>
+  parsed((raw) => {
+    const value = typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    return typeof value === "number" && Number.isInteger(value) && value >= min ? value : undefined;
+  }, `an integer >= ${min}`);
+const oneOf = <T extends string>(choices: readonly T[]) =>
+  parsed(
+    (raw) => ((choices as readonly unknown[]).includes(raw) ? (raw as T) : undefined),
+    `one of ${choices.join(", ")}`,
+  );
+
+/** Every key `llmgate serve` understands. Order is the order of --help and docs. */
+export const SERVE_KEYS = [
+  {
+    key: "listen",
+    schema: listen,
+    arg: "HOST:PORT",
+    description: "address the gateway listens on; use 0.0.0.0:18789 to accept other machines",
+    default: "127.0.0.1:18789",
+  },
+  {
+    key: "upstream",
+    schema: url,
+    arg: "URL",
+    description: "Ollama's base URL",
+    default: "http://127.0.0.1:11434",
+  },
+  {
+    key: "demo",
+    schema: bool,
+    description: "run the built-in Ollama simulator in-process as the upstream (no Ollama needed)",
+    default: false,
+  },
+  {
+    key: "connect-timeout",
+    schema: duration,
+    arg: "DURATION",
+    description: "time allowed to open a connection to the upstream",
+    default: "5s",
+  },
+  {
+    key: "first-byte-timeout",
+    schema: duration,
+    arg: "DURATION",
+    description:
+      "time allowed until the upstream's first byte (model load + queue + prompt processing); then 504",
+    default: "10m",
+  },
+  {
+    key: "idle-timeout",
+    schema: duration,
+    arg: "DURATION",
+    description:
+      "longest silence allowed inside a started upstream response; then the stream ends with an error",
+    default: "2m",
+  },
+  {
+    key: "body-limit",
+    schema: size,
+    arg: "SIZE",
+    description: "largest request body accepted (base64 images are large); then 413",
+    default: "32MiB",
+  },
+  {
+    key: "shutdown-grace",
+    schema: duration,
+    arg: "DURATION",
+    description: "on SIGTERM/SIGINT, how long in-flight requests may take to finish before they are aborted",
+    default: "30s",
+  },
+  {
+    key: "upstream-connections",
+    schema: int(1),
+    arg: "N",
+    description: "most concurrent connections to the upstream",
+    default: 256,
+  },
+  {
+    key: "log-level",
+    schema: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const),
+    arg: "LEVEL",
+    description: "log verbosity: fatal, error, warn, info, debug, trace or silent",
+    default: "info",
+  },
+] as const satisfies readonly KeySpec[];
+
+export type ServeKey = (typeof SERVE_KEYS)[number]["key"];
+
+export function envName(key: string): string {
+  return `LLMGATE_${key.toUpperCase().replaceAll("-", "_")}`;
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { ConfigError } from "./load.js";
+import { loadServeConfig } from "./serve-config.js";
+
+function yamlFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "llmgate-config-"));
+  const path = join(dir, "llmgate.yaml");
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("loadServeConfig", () => {
+  test("defaults follow the seed: loopback 18789, Ollama on 11434", () => {
+    const c = loadServeConfig({ env: {} });
+    expect(c.listen).toEqual({ host: "127.0.0.1", port: 18789 });
+    expect(c.upstream).toBe("http://127.0.0.1:11434");
+    expect(c.bodyLimitBytes).toBe(32 * 1024 * 1024);
+    expect(c.firstByteTimeoutMs).toBe(600_000);
+    expect(c.demo).toBe(false);
+  });
+
+  test("precedence is flags > env > file > defaults", () => {
+    const file = yamlFile(
+      "listen: 0.0.0.0:1000\nupstream: http://file:1\nidle-timeout: 1m\nbody-limit: 1MiB\n",
+    );
+    const c = loadServeConfig({
+      file,
+      env: { LLMGATE_UPSTREAM: "http://env:2/", LLMGATE_IDLE_TIMEOUT: "90s" },
+      flags: { "idle-timeout": "5s", listen: undefined },
+    });
+    expect(c.listen).toEqual({ host: "0.0.0.0", port: 1000 });
+    expect(c.upstream).toBe("http://env:2");
+    expect(c.idleTimeoutMs).toBe(5000);
+    expect(c.bodyLimitBytes).toBe(1024 * 1024);
+  });
+
+  test("LLMGATE_CONFIG names the file", () => {
+    const file = yamlFile("demo: true\n");
+    expect(loadServeConfig({ env: { LLMGATE_CONFIG: file } }).demo).toBe(true);
+  });
+
+  test.each([
+    [{ flags: { listen: "nope" } }, /listen \(from --listen\): expected HOST:PORT/],
+    [
+      { env: { LLMGATE_FIRST_BYTE_TIMEOUT: "ten" } },
+      /first-byte-timeout \(from LLMGATE_FIRST_BYTE_TIMEOUT\): expected a duration/,
+    ],
+    [
+      { env: { LLMGATE_UPSTREAM: "ftp://x" } },
+      /upstream \(from LLMGATE_UPSTREAM\): expected an http\(s\) URL/,
+    ],
+    [{ env: { LLMGATE_UPSTREAM_CONNECTIONS: "0" } }, /upstream-connections .*integer >= 1/],
+    [{ env: { LLMGATE_LOG_LEVEL: "loud" } }, /log-level .*one of fatal/],
+    [{ env: { LLMGATE_BODY_LIMT: "1" } }, /unknown environment variable LLMGATE_BODY_LIMT/],
+    [{ flags: { demo: "maybe" } }, /demo \(from --demo\): expected true or false/],
+  ])("a bad value names the key and its source: %j", (sources, message) => {
+    expect(() => loadServeConfig(sources)).toThrow(ConfigError);
+    expect(() => loadServeConfig(sources)).toThrow(message);
+  });
+
+  test("an unknown file key and unreadable files are named", () => {
+    const file = yamlFile("listn: 1.2.3.4:5\n");
+    expect(() => loadServeConfig({ file, env: {} })).toThrow(/unknown key "listn" in .*llmgate.yaml/);
+    expect(() => loadServeConfig({ file: "/nonexistent/x.yaml", env: {} })).toThrow(
+      /cannot read config file/,
+    );
+    expect(() => loadServeConfig({ file: yamlFile("- a\n- b\n"), env: {} })).toThrow(
+      /must be a YAML mapping/,
+    );
+  });
+
+  test("file values may use YAML types", () => {
+    const c = loadServeConfig({ file: yamlFile("idle-timeout: 30\nbody-limit: 2048\ndemo: yes\n"), env: {} });
+    expect(c.idleTimeoutMs).toBe(30_000);
+    expect(c.bodyLimitBytes).toBe(2048);
+  });
+});

@@ -1,0 +1,112 @@
+// Request lifecycle events: the core publishes each request's record once; the access log and metrics listen.
+
+import type { GatewayErrorCode } from "../errors/gateway-error.js";
+
+/**
+ * How a request ended. Every request ends in exactly one of these.
+ * - completed: the full answer reached the client (for streams: the upstream's done and our [DONE]/last byte).
+ * - client_abort: the client went away before the answer was complete; the upstream request was aborted.
+ * - timeout: the upstream sent no first byte in time, or went silent mid-stream.
+ * - upstream_error: the upstream was unreachable, answered 5xx/429, reported an error, or broke the protocol
+ *   (including a stream that failed after HTTP 200).
+ * - rejected: refused because of the request itself: validation, unknown route, body too large, a model the
+ *   upstream does not have (any 4xx), or the gateway draining for shutdown.
+ * - shutdown: still running when the shutdown grace period ran out, so the gateway aborted it.
+ * - internal_error: a bug in the gateway.
+ */
+export type Outcome =
+  | "completed"
+  | "client_abort"
+  | "timeout"
+  | "upstream_error"
+  | "rejected"
+  | "shutdown"
+  | "internal_error";
+
+export const OUTCOMES: readonly Outcome[] = [
+  "completed",
+  "client_abort",
+  "timeout",
+  "upstream_error",
+  "rejected",
+  "shutdown",
+  "internal_error",
+];
+
+/** Route templates: bounded by construction; anything else is "other". */
+export type RouteName =
+  | "/v1/chat/completions"
+  | "/v1/completions"
+  | "/v1/embeddings"
+  | "/v1/models"
+  | "/v1/models/{model}"
+  | "/api/chat"
+  | "/api/generate"
+  | "/api/embed"
+  | "/api/embeddings"
+  | "/api/tags"
+  | "/api/ps"
+  | "/api/show"
+  | "/api/version"
+  | "/api/{other}"
+  | "/"
+  | "/healthz"
+  | "/readyz"
+  | "other";
+
+/** What is known about a finished request. Times are milliseconds from the request's arrival. */
+export interface RequestRecord {
+  id: string;
+  method: string;
+  route: RouteName;
+  status: number;
+  outcome: Outcome;
+  errorCode?: GatewayErrorCode;
+  errorMessage?: string;
+  model?: string;
+  stream?: boolean;
+  /** Arrival, epoch milliseconds. */
+  startedAt: number;
+  durationMs: number;
+  /** Upstream request start to its response headers (for Ollama streams: the first chunk is ready). */
+  upstreamFirstByteMs?: number;
+  /** Total time the upstream request was open. */
+  upstreamMs?: number;
+  /** Time until the first content byte was flushed to the client (streams only). */
+  ttftMs?: number;
+  promptTokens?: number;
+  completionTokens?: number;
+  doneReason?: string;
+  /** Ollama's own timings of the final chunk, in nanoseconds. */
+  loadNs?: number;
+  promptEvalNs?: number;
+  evalNs?: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export type RequestListener = (record: RequestRecord) => void;
+
+/** A tiny synchronous publisher; a throwing listener is isolated so it cannot break a request. */
+export class RequestEvents {
+  readonly #listeners: RequestListener[] = [];
+  #onListenerError: (err: unknown) => void;
+
+  constructor(onListenerError: (err: unknown) => void = () => {}) {
+    this.#onListenerError = onListenerError;
+  }
+
+  on(listener: RequestListener): void {
+    this.#listeners.push(listener);
+  }
+
+  finished(record: RequestRecord): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(record);
+      } catch (err) {
+        this.#onListenerError(err);
+      }
+    }
+  }
+}

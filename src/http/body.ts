@@ -1,0 +1,41 @@
+// Reads a request body into memory with a hard size limit, counting the bytes actually received.
+
+import { GatewayError } from "../errors/gateway-error.js";
+import type { RequestContext } from "./request-context.js";
+
+/**
+ * Resolves with the whole body. Rejects with body_too_large as soon as the limit is passed (a declared
+ * Content-Length over the limit is refused before reading), and with the abort reason if the client leaves.
+ */
+export async function readBody(ctx: RequestContext, limit: number): Promise<Buffer> {
+  const declared = Number(ctx.req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    ctx.bytesIn = size;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}
+
+/** Reads and parses a JSON body; the parse error names the position, like the upstream's own errors do. */
+export async function readJson(ctx: RequestContext, limit: number): Promise<unknown> {
+  const body = await readBody(ctx, limit);
+  if (body.length === 0)
+    throw new GatewayError("invalid_json", "the request body is empty; expected a JSON object");
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch (err) {
+    throw new GatewayError("invalid_json", `the request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError(
+    "body_too_large",
+    `the request body is larger than the limit of ${limit} bytes (body-limit)`,
+  );
+}

@@ -1,0 +1,13 @@
+// What the HTTP handlers are given: config, the upstream pool, the lifecycle publisher and the logger.
+
+import type { ServeConfig } from "../config/serve-config.js";
+import type { RequestEvents } from "../events/request-events.js";
+import type { Logger } from "../log/logger.js";
+import type { Upstream } from "../upstream/client.js";
+
+export interface GatewayDeps {
+  config: ServeConfig;
+  upstream: Upstream;
+  events: RequestEvents;
+  logger: Logger;
+}

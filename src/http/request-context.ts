@@ -1,0 +1,168 @@
+// Per-request state: identity, timing, byte counts, the abort signal, and the single place a request's outcome is decided.
+
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import type { GatewayError } from "../errors/gateway-error.js";
+import type { Outcome, RequestEvents, RequestRecord, RouteName } from "../events/request-events.js";
+import type { OllamaStats } from "../ollama/types.js";
+
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** Status recorded for a client that left before any response was sent (nginx's convention). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+export class RequestContext {
+  readonly id: string;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  readonly route: RouteName;
+  readonly startedAt = Date.now();
+  readonly #t0 = performance.now();
+  /** Fires when the client goes away or the gateway aborts in-flight work at the end of a shutdown. */
+  readonly abort = new AbortController();
+  clientGone = false;
+  /** Set when the gateway itself aborted the request (end of the shutdown grace period). */
+  cancelled = false;
+
+  model?: string;
+  stream?: boolean;
+  bytesIn = 0;
+  bytesOut = 0;
+  upstreamStartMs?: number;
+  upstreamFirstByteMs?: number;
+  upstreamEndMs?: number;
+  ttftMs?: number;
+  stats?: OllamaStats;
+  doneReason?: string;
+
+  readonly #events: RequestEvents;
+  #finished = false;
+
+  constructor(req: IncomingMessage, res: ServerResponse, route: RouteName, events: RequestEvents) {
+    this.req = req;
+    this.res = res;
+    this.route = route;
+    this.method = req.method ?? "GET";
+    this.#events = events;
+    const given = req.headers["x-request-id"];
+    this.id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader("x-request-id", this.id);
+    res.on("close", () => {
+      if (!res.writableFinished) {
+        this.clientGone = true;
+        this.abort.abort(new Error("client closed the connection"));
+      }
+    });
+  }
+
+  /** Aborts the request from the gateway's side; the handler ends it with the "shutdown" outcome. */
+  cancel(): void {
+    if (this.abort.signal.aborted) return;
+    this.cancelled = true;
+    this.abort.abort(new Error("the gateway is shutting down"));
+  }
+
+  /** Milliseconds since the request arrived. */
+  elapsed(): number {
+    return performance.now() - this.#t0;
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  writeHead(status: number, headers: OutgoingHttpHeaders): void {
+    this.res.writeHead(status, headers);
+  }
+
+  /** Writes a body chunk, waiting for the socket to drain when the client reads slowly (backpressure reaches the upstream). */
+  async write(chunk: string | Buffer): Promise<void> {
+    if (chunk.length === 0 || this.res.writableEnded || this.res.destroyed) return;
+    this.bytesOut += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    if (!this.res.write(chunk)) await once(this.res, "drain", { signal: this.abort.signal });
+  }
+
+  end(chunk?: string | Buffer): void {
+    if (chunk !== undefined && chunk.length > 0 && !this.res.writableEnded)
+      this.bytesOut += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    if (!this.res.writableEnded) this.res.end(chunk);
+  }
+
+  /** Sends a complete JSON response. */
+  sendJson(status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
+    const text = JSON.stringify(body);
+    this.res.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      ...headers,
+    });
+    this.end(text);
+  }
+
+  markUpstreamStart(): void {
+    this.upstreamStartMs = this.elapsed();
+  }
+
+  markUpstreamFirstByte(): void {
+    this.upstreamFirstByteMs ??= this.elapsed();
+  }
+
+  markUpstreamEnd(): void {
+    if (this.upstreamStartMs !== undefined) this.upstreamEndMs ??= this.elapsed();
+  }
+
+  markFirstToken(): void {
+    this.ttftMs ??= this.elapsed();
+  }
+
+  /**
+   * Ends the request's accounting. Called exactly once per request; later calls are ignored, so the first
+   * decided outcome wins (a client abort observed first is not turned into a completion later).
+   */
+  finish(outcome: Outcome, error?: GatewayError): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.markUpstreamEnd();
+    const status = this.res.headersSent
+      ? this.res.statusCode
+      : outcome === "client_abort"
+        ? CLIENT_CLOSED_REQUEST
+        : this.res.statusCode;
+    const record: RequestRecord = {
+      id: this.id,
+      method: this.method,
+      route: this.route,
+      status,
+      outcome,
+      startedAt: this.startedAt,
+      durationMs: this.elapsed(),
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+    };
+    if (error) {
+      record.errorCode = error.code;
+      record.errorMessage = error.message;
+    }
+    if (this.model !== undefined) record.model = this.model;
+    if (this.stream !== undefined) record.stream = this.stream;
+    if (this.upstreamStartMs !== undefined) {
+      if (this.upstreamFirstByteMs !== undefined)
+        record.upstreamFirstByteMs = this.upstreamFirstByteMs - this.upstreamStartMs;
+      if (this.upstreamEndMs !== undefined) record.upstreamMs = this.upstreamEndMs - this.upstreamStartMs;
+    }
+    if (this.ttftMs !== undefined) record.ttftMs = this.ttftMs;
+    if (this.doneReason !== undefined) record.doneReason = this.doneReason;
+    if (this.stats) {
+      record.promptTokens = this.stats.prompt_eval_count ?? 0;
+      record.completionTokens = this.stats.eval_count ?? 0;
+      if (this.stats.load_duration !== undefined) record.loadNs = this.stats.load_duration;
+      if (this.stats.prompt_eval_duration !== undefined)
+        record.promptEvalNs = this.stats.prompt_eval_duration;
+      if (this.stats.eval_duration !== undefined) record.evalNs = this.stats.eval_duration;
+    }
+    this.#events.finished(record);
+  }
+}

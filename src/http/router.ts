@@ -1,0 +1,148 @@
+// Maps (method, path) to a handler and a bounded route name; unknown paths and methods get stable answers.
+
+import { GatewayError } from "../errors/gateway-error.js";
+import type { RouteName } from "../events/request-events.js";
+import type { GatewayDeps } from "./deps.js";
+import type { ErrorFormat } from "./fail.js";
+import type { RequestContext } from "./request-context.js";
+import { healthz, readyz } from "./routes/health.js";
+import { nativePassthrough } from "./routes/native.js";
+import { chatCompletions, completions, embeddings, listModels, retrieveModel } from "./routes/openai.js";
+
+export interface RouteEnv {
+  deps: GatewayDeps;
+  isDraining: () => boolean;
+}
+
+export type Handler = (ctx: RequestContext, env: RouteEnv) => Promise<void> | void;
+
+export interface RouteMatch {
+  route: RouteName;
+  format: ErrorFormat;
+  handler: Handler;
+}
+
+interface Route {
+  route: RouteName;
+  methods: readonly string[];
+  format: ErrorFormat;
+  handler: Handler;
+}
+
+const EXACT = new Map<string, Route>(
+  (
+    [
+      {
+        route: "/v1/chat/completions",
+        methods: ["POST"],
+        format: "openai",
+        handler: (c, e) => chatCompletions(c, e.deps),
+      },
+      {
+        route: "/v1/completions",
+        methods: ["POST"],
+        format: "openai",
+        handler: (c, e) => completions(c, e.deps),
+      },
+      {
+        route: "/v1/embeddings",
+        methods: ["POST"],
+        format: "openai",
+        handler: (c, e) => embeddings(c, e.deps),
+      },
+      { route: "/v1/models", methods: ["GET"], format: "openai", handler: (c, e) => listModels(c, e.deps) },
+      { route: "/healthz", methods: ["GET", "HEAD"], format: "openai", handler: (c) => healthz(c) },
+      {
+        route: "/readyz",
+        methods: ["GET", "HEAD"],
+        format: "openai",
+        handler: (c, e) => readyz(c, e.deps, e.isDraining()),
+      },
+      {
+        route: "/",
+        methods: ["GET", "HEAD"],
+        format: "ollama",
+        handler: (c, e) => nativePassthrough(c, e.deps),
+      },
+    ] satisfies Route[]
+  ).map((r) => [r.route, r]),
+);
+
+const NATIVE_ROUTES = new Set<RouteName>([
+  "/api/chat",
+  "/api/generate",
+  "/api/embed",
+  "/api/embeddings",
+  "/api/tags",
+  "/api/ps",
+  "/api/show",
+  "/api/version",
+]);
+
+const MODEL_PREFIX = "/v1/models/";
+
+export function matchRoute(method: string, pathname: string): RouteMatch {
+  const exact = EXACT.get(pathname);
+  if (exact) return checkMethod(exact, method);
+  if (pathname.startsWith(MODEL_PREFIX) && pathname.length > MODEL_PREFIX.length) {
+    // Model ids may contain "/" (namespaced and hf.co/... models), so the id is the whole rest of the path.
+    const id = safeDecode(pathname.slice(MODEL_PREFIX.length));
+    return checkMethod(
+      {
+        route: "/v1/models/{model}",
+        methods: ["GET"],
+        format: "openai",
+        handler: (c, e) => {
+          if (id === undefined)
+            throw new GatewayError(
+              "invalid_request",
+              "the model id in the path is not valid percent-encoding",
+              { param: "model" },
+            );
+          return retrieveModel(c, e.deps, id);
+        },
+      },
+      method,
+    );
+  }
+  if (pathname.startsWith("/api/")) {
+    const route = NATIVE_ROUTES.has(pathname as RouteName) ? (pathname as RouteName) : "/api/{other}";
+    return { route, format: "ollama", handler: (c, e) => nativePassthrough(c, e.deps) };
+  }
+  return {
+    route: "other",
+    format: "openai",
+    handler: () => {
+      throw new GatewayError("route_not_found", `no route for ${method} ${truncate(pathname)}`);
+    },
+  };
+}
+
+function checkMethod(route: Route, method: string): RouteMatch {
+  if (route.methods.includes(method))
+    return { route: route.route, format: route.format, handler: route.handler };
+  return {
+    route: route.route,
+    format: route.format,
+    handler: (ctx) => {
+      ctx.res.setHeader("allow", route.methods.join(", "));
+      throw new GatewayError(
+        "method_not_allowed",
+        `${route.route} does not accept ${truncate(method)}; use ${route.methods.join(" or ")}`,
+      );
+    },
+  };
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Echoed client input is cut short so an error message cannot be used to amplify a huge path. */
+function truncate(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

@@ -1,0 +1,139 @@
+// Ollama's native API passed through unchanged (bytes, status, streaming), so Ollama clients can use the gateway too.
+
+import type { IncomingHttpHeaders } from "node:http";
+import { PassThrough } from "node:stream";
+import { GatewayError } from "../../errors/gateway-error.js";
+import { createNdjsonObserver } from "../../translate/index.js";
+import { classifyUpstreamError } from "../../upstream/client.js";
+import { readBody } from "../body.js";
+import type { GatewayDeps } from "../deps.js";
+import { failRequest } from "../fail.js";
+import { outcomeOf } from "../outcome.js";
+import type { RequestContext } from "../request-context.js";
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and what must not cross the gateway. */
+const DROP_REQUEST = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "authorization",
+  "content-length",
+  "expect",
+]);
+const DROP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", "trailer", "upgrade"]);
+
+/** Native routes whose (small, JSON) bodies are read whole, to learn the model for logs and metrics. */
+const BUFFERED = new Set(["/api/chat", "/api/generate", "/api/embed", "/api/embeddings", "/api/show"]);
+/** Native routes that generate, whose NDJSON is watched (never altered) for tokens, timings and error lines. */
+const GENERATING = new Set(["/api/chat", "/api/generate"]);
+
+export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+  const path = ctx.req.url ?? "/";
+  const headers = forwardHeaders(ctx.req.headers, ctx.id);
+  let body: Buffer | PassThrough | null = null;
+  if (BUFFERED.has(ctx.route)) {
+    body = await readBody(ctx, deps.config.bodyLimitBytes);
+    const peek = peekRequest(body);
+    ctx.model = peek.model;
+    if (GENERATING.has(ctx.route)) ctx.stream = peek.stream;
+    headers["content-length"] = String(body.length);
+  } else if (ctx.method !== "GET" && ctx.method !== "HEAD") {
+    // Uploads (e.g. /api/blobs) can be gigabytes: stream them, counting bytes as they pass.
+    const counter = new PassThrough();
+    counter.on("data", (chunk: Buffer) => {
+      ctx.bytesIn += chunk.length;
+    });
+    ctx.req.pipe(counter);
+    body = counter;
+    const length = ctx.req.headers["content-length"];
+    if (length !== undefined) headers["content-length"] = length;
+  }
+
+  ctx.markUpstreamStart();
+  const res = await deps.upstream.request({
+    method: ctx.method,
+    path,
+    headers,
+    body,
+    signal: ctx.abort.signal,
+  });
+  ctx.markUpstreamFirstByte();
+  const responseHeaders: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value !== undefined && !DROP_RESPONSE.has(name)) responseHeaders[name] = value;
+  }
+  ctx.writeHead(res.status, responseHeaders);
+
+  const observer = res.status === 200 && GENERATING.has(ctx.route) ? createNdjsonObserver() : undefined;
+  try {
+    for await (const chunk of res.body) {
+      await ctx.write(chunk);
+      if (observer) {
+        observer.push(chunk);
+        if (ctx.ttftMs === undefined && observer.state.contentStarted) ctx.markFirstToken();
+      }
+    }
+    ctx.markUpstreamEnd();
+    observer?.end();
+    ctx.end();
+  } catch (err) {
+    failRequest(ctx, classifyUpstreamError(err, "body"), { format: "ollama" });
+    return;
+  } finally {
+    if (!res.body.destroyed) res.body.destroy();
+  }
+
+  if (observer) {
+    if (observer.state.stats) ctx.stats = observer.state.stats;
+    if (observer.state.doneReason !== undefined) ctx.doneReason = observer.state.doneReason;
+    if (observer.state.error) {
+      ctx.finish(outcomeOf(observer.state.error), observer.state.error);
+      return;
+    }
+  }
+  if (res.status >= 400) {
+    const err = new GatewayError(
+      res.status === 404 ? "model_not_found" : "upstream_http_error",
+      `upstream answered ${res.status}`,
+      {
+        status: res.status,
+      },
+    );
+    ctx.finish(outcomeOf(err), err);
+    return;
+  }
+  ctx.finish("completed");
+}
+
+function forwardHeaders(incoming: IncomingHttpHeaders, requestId: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || DROP_REQUEST.has(name)) continue;
+    out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  out["x-request-id"] = requestId;
+  return out;
+}
+
+/** The model and stream flag of a native request body, for logs and metrics; the body itself is forwarded as is. */
+function peekRequest(body: Buffer): { model?: string; stream: boolean } {
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    if (parsed && typeof parsed === "object") {
+      const { model, name, stream } = parsed as { model?: unknown; name?: unknown; stream?: unknown };
+      const id =
+        typeof model === "string" && model ? model : typeof name === "string" && name ? name : undefined;
+      // Ollama streams unless told `stream: false`.
+      return id === undefined ? { stream: stream !== false } : { model: id, stream: stream !== false };
+    }
+  } catch {
+    // the upstream will answer the bad body with its own error
+  }
+  return { stream: true };
+}

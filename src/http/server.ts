@@ -1,0 +1,113 @@
+// The gateway's HTTP listener: routing, per-request context, error handling, and the graceful drain on shutdown.
+
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GatewayError } from "../errors/gateway-error.js";
+import type { GatewayDeps } from "./deps.js";
+import { failRequest } from "./fail.js";
+import { RequestContext } from "./request-context.js";
+import { matchRoute, type RouteEnv } from "./router.js";
+
+export class GatewayServer {
+  readonly server: Server;
+  readonly #deps: GatewayDeps;
+  readonly #inflight = new Set<RequestContext>();
+  readonly #env: RouteEnv;
+  #draining = false;
+  #idle?: () => void;
+
+  constructor(deps: GatewayDeps) {
+    this.#deps = deps;
+    this.#env = { deps, isDraining: () => this.#draining };
+    this.server = createServer(
+      {
+        // Slowloris guards: a client must send its headers, and its whole body, in bounded time.
+        headersTimeout: 30_000,
+        requestTimeout: 0,
+        keepAliveTimeout: 65_000,
+      },
+      (req, res) => {
+        void this.#handle(req, res);
+      },
+    );
+    this.server.on("clientError", (err, socket) => {
+      if (socket.writable)
+        socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+      deps.logger.debug({ err: err.message }, "malformed HTTP from a client");
+    });
+  }
+
+  get inflight(): number {
+    return this.#inflight.size;
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  async listen(host: string, port: number): Promise<AddressInfo> {
+    this.server.listen(port, host);
+    await once(this.server, "listening");
+    return this.server.address() as AddressInfo;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const pathname = query === -1 ? url : url.slice(0, query);
+    const method = req.method ?? "GET";
+    const match = matchRoute(method, pathname);
+    const ctx = new RequestContext(req, res, match.route, this.#deps.events);
+    this.#inflight.add(ctx);
+    try {
+      if (this.#draining)
+        throw new GatewayError("shutting_down", "the gateway is shutting down; retry on another instance");
+      await match.handler(ctx, this.#env);
+      if (!ctx.finished) throw new Error(`handler for ${match.route} returned without ending the request`);
+    } catch (err) {
+      failRequest(ctx, err, {
+        format: match.format,
+        onInternal: (e) => this.#deps.logger.error({ err: e, reqId: ctx.id }, "internal error"),
+      });
+    } finally {
+      this.#inflight.delete(ctx);
+      if (this.#inflight.size === 0) this.#idle?.();
+    }
+  }
+
+  /**
+   * Takes no new work (new requests get 503 with Retry-After, /readyz turns 503), lets in-flight requests
+   * finish for up to `graceMs`, then cancels what remains (streams get a final error frame). Resolves when
+   * every request has ended and the listener is closed.
+   */
+  async drain(graceMs: number): Promise<{ finished: number; cancelled: number }> {
+    this.#draining = true;
+    this.server.closeIdleConnections();
+    const before = this.#inflight.size;
+    let cancelled = 0;
+    if (before > 0) {
+      const idle = new Promise<void>((resolve) => {
+        this.#idle = resolve;
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<"expired">((resolve) => {
+        timer = setTimeout(() => resolve("expired"), graceMs);
+      });
+      const result = await Promise.race([idle, expired]);
+      clearTimeout(timer);
+      if (result === "expired") {
+        cancelled = this.#inflight.size;
+        for (const ctx of this.#inflight) ctx.cancel();
+        await idle;
+      }
+    }
+    // close() ends idle keep-alive connections once their last response is flushed; the rest are cut after 2 s.
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const cut = setTimeout(() => this.server.closeAllConnections(), 2000);
+    await closed;
+    clearTimeout(cut);
+    return { finished: before - cancelled, cancelled };
+  }
+}

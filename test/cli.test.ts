@@ -1,0 +1,138 @@
+// The built CLI as a user runs it: demo mode, start-up messages, config errors, and the SIGTERM drain.
+
+import { afterEach, describe, expect, test } from "vitest";
+import { startSimulator } from "../src/simulator/index.js";
+import { type CliProcess, runCli } from "./helpers/cli.js";
+
+const running: CliProcess[] = [];
+afterEach(() => {
+  for (const p of running.splice(0)) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+});
+
+function start(args: string[], env: Record<string, string> = {}): CliProcess {
+  const p = runCli(args, env);
+  running.push(p);
+  return p;
+}
+
+async function gatewayUrl(p: CliProcess): Promise<string> {
+  const line = await p.waitForLog((l) => typeof l.msg === "string" && l.msg.startsWith("llmgate listening"));
+  return line.url as string;
+}
+
+function chatBody(content: string, stream: boolean) {
+  return JSON.stringify({ model: "qwen3:32b", messages: [{ role: "user", content }], stream });
+}
+
+describe("llmgate serve", () => {
+  test("--demo answers OpenAI clients with no Ollama anywhere", async () => {
+    const p = start(["serve", "--demo", "--listen", "127.0.0.1:0"]);
+    const url = await gatewayUrl(p);
+    const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] };
+    expect(models.data.map((m) => m.id)).toContain("qwen3:32b");
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+  });
+
+  test("starts when the upstream is down, says so, and points at --demo", async () => {
+    const p = start(["serve", "--listen", "127.0.0.1:0", "--upstream", "http://127.0.0.1:9"]);
+    await gatewayUrl(p);
+    const warning = await p.waitForLog(
+      (l) => typeof l.msg === "string" && l.msg.includes("upstream is not answering"),
+    );
+    expect(warning.msg).toContain("llmgate serve --demo");
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+  });
+
+  test("a bad config value exits non-zero naming the key and where it came from", async () => {
+    const flag = start(["serve", "--listen", "nope"]);
+    expect(await flag.exited).toBe(2);
+    expect(flag.stderr()).toContain("listen (from --listen)");
+    const env = start(["serve"], { LLMGATE_IDLE_TIMEOUT: "soon" });
+    expect(await env.exited).toBe(2);
+    expect(env.stderr()).toContain("idle-timeout (from LLMGATE_IDLE_TIMEOUT)");
+  });
+
+  test("--help documents every option with its environment variable", async () => {
+    const p = start(["serve", "--help"]);
+    expect(await p.exited).toBe(0);
+  });
+
+  test("SIGTERM: in-flight streams finish, new requests get 503, exit 0", async () => {
+    const sim = await startSimulator({ host: "127.0.0.1", port: 0, decodeTps: 100, loadMs: 0, jitter: 0 });
+    try {
+      const p = start(["serve", "--listen", "127.0.0.1:0", "--upstream", sim.url, "--shutdown-grace", "20s"]);
+      const url = await gatewayUrl(p);
+      const res = await fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        body: chatBody("story [sim:tokens=60]", true),
+      });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = decoder.decode((await reader.read()).value);
+      p.child.kill("SIGTERM");
+      await p.waitForLog((l) => typeof l.msg === "string" && l.msg.startsWith("shutting down"));
+      const refused = await fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        body: chatBody("hi", false),
+      });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("retry-after")).toBe("5");
+      expect(await refused.json()).toMatchObject({ error: { code: "shutting_down" } });
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+      expect(await p.exited).toBe(0);
+      const stopped = await p.waitForLog((l) => l.msg === "stopped");
+      expect(stopped).toMatchObject({ finished: 1, cancelled: 0 });
+    } finally {
+      await sim.close();
+    }
+  });
+
+  test("SIGTERM: streams still running after the grace period end with an error frame", async () => {
+    const sim = await startSimulator({ host: "127.0.0.1", port: 0, decodeTps: 20, loadMs: 0, jitter: 0 });
+    try {
+      const p = start([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--upstream",
+        sim.url,
+        "--shutdown-grace",
+        "300ms",
+      ]);
+      const url = await gatewayUrl(p);
+      const res = await fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        body: chatBody("story [sim:tokens=500]", true),
+      });
+      const reader = res.body!.getReader();
+      await reader.read();
+      p.child.kill("SIGTERM");
+      const text = await new Response(
+        new ReadableStream({
+          async pull(controller) {
+            const { value, done } = await reader.read();
+            if (done) controller.close();
+            else controller.enqueue(value);
+          },
+        }),
+      ).text();
+      expect(text).not.toContain("[DONE]");
+      expect(text).toContain('"code":"shutting_down"');
+      expect(await p.exited).toBe(0);
+      const stopped = await p.waitForLog((l) => l.msg === "stopped");
+      expect(stopped).toMatchObject({ finished: 0, cancelled: 1 });
+      await expect.poll(() => sim.stats().active).toBe(0);
+    } finally {
+      await sim.close();
+    }
+  });
+});
