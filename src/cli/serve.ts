@@ -47,9 +47,38 @@ export function serveCommand(): Command {
       throw err;
     }
     const logger = createLogger(config.logLevel);
-    let gateway: Awaited<ReturnType<typeof startGateway>>;
+    // Handlers go in before start-up, so a signal that arrives while starting still drains cleanly.
+    const starting = startGateway(config, { logger });
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, "second signal: exiting now");
+        process.exit(1);
+      }
+      stopping = true;
+      void starting
+        .then((gateway) => {
+          logger.info(
+            { signal, inflight: gateway.server.inflight, graceMs: config.shutdownGraceMs },
+            "shutting down: no new requests, waiting for in-flight ones",
+          );
+          return gateway.stop();
+        })
+        .then(
+          (result) => {
+            logger.info(result, "stopped");
+            process.exit(0);
+          },
+          (err: unknown) => {
+            logger.error({ err }, "error while stopping");
+            process.exit(1);
+          },
+        );
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
     try {
-      gateway = await startGateway(config, { logger });
+      await starting;
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       const hint =
@@ -59,30 +88,6 @@ export function serveCommand(): Command {
       logger.fatal({ err }, `cannot start: ${e.message}${hint}`);
       process.exit(1);
     }
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        logger.warn({ signal }, "second signal: exiting now");
-        process.exit(1);
-      }
-      stopping = true;
-      logger.info(
-        { signal, inflight: gateway.server.inflight, graceMs: config.shutdownGraceMs },
-        "shutting down: no new requests, waiting for in-flight ones",
-      );
-      void gateway.stop().then(
-        (result) => {
-          logger.info(result, "stopped");
-          process.exit(0);
-        },
-        (err: unknown) => {
-          logger.error({ err }, "error while stopping");
-          process.exit(1);
-        },
-      );
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
   });
   return cmd;
 }
