@@ -1,13 +1,20 @@
 // Assembles a running gateway from a config: upstream pool (or the in-process simulator), listeners, access log.
 
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConfigError } from "./config/load.js";
 import type { ServeConfig } from "./config/serve-config.js";
 import { RequestEvents, type RequestListener } from "./events/request-events.js";
 import { GatewayServer } from "./http/server.js";
 import { accessLogger } from "./log/access-log.js";
 import type { Logger } from "./log/logger.js";
+import { GatewayMetrics, HISTOGRAM_NAMES } from "./metrics/gateway-metrics.js";
+import { createMetricsHandler } from "./metrics/handler.js";
 import { type RunningSimulator, startSimulator } from "./simulator/index.js";
 import { Upstream } from "./upstream/client.js";
-import { checkUpstream } from "./upstream/health.js";
+import { ModelPoller } from "./upstream/model-poller.js";
+import { VERSION } from "./version.js";
 
 export interface RunningGateway {
   url: string;
@@ -16,6 +23,10 @@ export interface RunningGateway {
   upstreamUrl: string;
   server: GatewayServer;
   events: RequestEvents;
+  metrics: GatewayMetrics;
+  poller: ModelPoller;
+  /** Where /metrics is served: the main URL, or the separate metrics listener. */
+  metricsUrl: string;
   simulator?: RunningSimulator;
   /** Drains (see GatewayServer.drain) and releases the upstream pool and the simulator. */
   stop(graceMs?: number): Promise<{ finished: number; cancelled: number }>;
@@ -29,6 +40,11 @@ export interface StartOptions {
 
 export async function startGateway(config: ServeConfig, options: StartOptions): Promise<RunningGateway> {
   const { logger } = options;
+  for (const name of Object.keys(config.metricsBuckets))
+    if (!HISTOGRAM_NAMES.includes(name))
+      throw new ConfigError(
+        `config error:\n  metrics-buckets: "${name}" is not a histogram of the catalog; histograms: ${HISTOGRAM_NAMES.join(", ")}`,
+      );
   let simulator: RunningSimulator | undefined;
   let upstreamUrl = config.upstream;
   if (config.demo) {
@@ -44,31 +60,77 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
     firstByteTimeoutMs: config.firstByteTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
   });
+  const metrics = new GatewayMetrics({
+    prefix: config.metricsPrefix,
+    buckets: config.metricsBuckets,
+    version: VERSION,
+  });
+  const poller = new ModelPoller(
+    upstream,
+    { intervalMs: config.pollIntervalMs },
+    {
+      onLoad: (model) => {
+        metrics.onModelLoad(model);
+        logger.info({ model }, "upstream loaded a model");
+      },
+      onUnload: (model) => {
+        metrics.onModelUnload(model);
+        logger.info({ model }, "upstream unloaded a model");
+      },
+    },
+  );
+  metrics.bindUpstream(poller);
   const events = new RequestEvents((err) => logger.error({ err }, "request listener failed"));
+  events.on((record) => metrics.observe(record));
   events.on(accessLogger(logger));
   for (const listener of options.listeners ?? []) events.on(listener);
 
-  const server = new GatewayServer({ config, upstream, events, logger });
+  const metricsHandler = createMetricsHandler(metrics.registry, config.metricsToken);
+  const server = new GatewayServer(
+    { config, upstream, events, logger },
+    config.metricsListen ? {} : { metrics: metricsHandler },
+  );
+  metrics.bindState({
+    inflight: () => server.inflight,
+    connections: () => server.connections,
+    queueLength: () => 0,
+  });
   const address = await server.listen(config.listen.host, config.listen.port);
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = urlOf(address);
   logger.info({ url, upstream: upstreamUrl }, `llmgate listening on ${url}`);
+
+  let metricsServer: Server | undefined;
+  let metricsUrl = url;
+  if (config.metricsListen) {
+    metricsServer = createServer((req, res) => {
+      if ((req.url ?? "").split("?")[0] === "/metrics") void metricsHandler(req, res);
+      else
+        res
+          .writeHead(404, { "content-type": "text/plain; charset=utf-8" })
+          .end("only /metrics is served here\n");
+    });
+    metricsServer.listen(config.metricsListen.port, config.metricsListen.host);
+    await once(metricsServer, "listening");
+    metricsUrl = urlOf(metricsServer.address() as AddressInfo);
+    logger.info({ url: `${metricsUrl}/metrics` }, `metrics on ${metricsUrl}/metrics`);
+  }
   if (!isLoopback(address.address))
     logger.warn(
       { listen: url },
       "listening beyond loopback: anyone who can reach this address can use the gateway",
     );
 
-  const health = await checkUpstream(upstream);
-  if (health.ok)
+  await poller.start();
+  const first = poller.snapshot;
+  if (first.up)
     logger.info(
-      { upstream: upstreamUrl, version: health.version },
-      `upstream Ollama ${health.version} answers`,
+      { upstream: upstreamUrl, version: first.version, models: first.models.map((m) => m.name) },
+      `upstream Ollama ${first.version} answers with ${first.models.length} model(s)`,
     );
   else
     logger.warn(
-      { upstream: upstreamUrl, reason: health.reason },
-      `upstream is not answering: ${health.reason}. The gateway is up and will forward requests once it answers ` +
+      { upstream: upstreamUrl, reason: first.lastError },
+      `upstream is not answering: ${first.lastError}. The gateway is up and will forward requests once it answers ` +
         "(/readyz reports 503 until then). No Ollama here? Run `llmgate serve --demo` to use the built-in simulator.",
     );
 
@@ -79,14 +141,24 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
     upstreamUrl,
     server,
     events,
+    metrics,
+    poller,
+    metricsUrl,
     ...(simulator ? { simulator } : {}),
     async stop(graceMs = config.shutdownGraceMs) {
       const result = await server.drain(graceMs);
+      poller.stop();
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await upstream.close();
       await simulator?.close();
       return result;
     },
   };
+}
+
+function urlOf(address: AddressInfo): string {
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }
 
 function isLoopback(address: string): boolean {

@@ -34,7 +34,7 @@ test("native chat streams chunk by chunk and ends with Ollama's stats; the gatew
     model: "qwen3:32b",
     outcome: "completed",
     completionTokens: 15,
-    doneReason: "stop",
+    generation: { doneReason: "stop", completionTokens: 15 },
   });
   expect(record?.ttftMs).toBeGreaterThan(0);
 });

@@ -14,6 +14,8 @@ export interface KeySpec {
   description: string;
   default: string | number | boolean;
   schema: ValueSchema;
+  /** The flag may be given several times; its values are collected into a list. */
+  repeatable?: boolean;
 }
 
 /** A schema from a parser that returns undefined on bad input, with the message naming what was expected. */
@@ -60,6 +62,51 @@ const int = (min: number) =>
     const value = typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
     return typeof value === "number" && Number.isInteger(value) && value >= min ? value : undefined;
   }, `an integer >= ${min}`);
+const optionalListen = parsed(
+  (raw) => (raw === "" ? null : parseListen(raw)),
+  'HOST:PORT, or "" for the main listener',
+);
+const prefix = parsed(
+  (raw) => (typeof raw === "string" && /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(raw) ? raw : undefined),
+  "a Prometheus name prefix: letters, digits and _, not starting with a digit",
+);
+const text = parsed(
+  (raw) => (typeof raw === "string" ? raw : typeof raw === "number" ? String(raw) : undefined),
+  "a string",
+);
+/**
+ * Bucket overrides: a YAML mapping of metric name to a list of bounds, or in a flag/env value
+ * "name=0.1,1,10;other=1,2" (flags may repeat). Names are checked against the catalog when metrics start.
+ */
+const bucketMap = parsed((raw) => {
+  const out: Record<string, number[]> = {};
+  const add = (name: string, values: unknown[]): boolean => {
+    const bounds = values.map((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v));
+    if (!name || bounds.length === 0 || !bounds.every((b) => typeof b === "number" && Number.isFinite(b)))
+      return false;
+    const sorted = bounds as number[];
+    if (sorted.some((b, i) => i > 0 && b <= (sorted[i - 1] as number))) return false;
+    out[name] = sorted;
+    return true;
+  };
+  if (raw === "" || raw === undefined) return out;
+  if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
+    for (const [name, values] of Object.entries(raw))
+      if (!Array.isArray(values) || !add(name, values)) return undefined;
+    return out;
+  }
+  const entries = (Array.isArray(raw) ? raw : [raw]).flatMap((r) =>
+    typeof r === "string" ? r.split(";") : [r],
+  );
+  for (const entry of entries) {
+    if (typeof entry !== "string") return undefined;
+    if (entry.trim() === "") continue;
+    const [name, list] = entry.split("=", 2);
+    if (list === undefined || !add((name ?? "").trim(), list.split(","))) return undefined;
+  }
+  return out;
+}, '"metric_name=b1,b2,..." with increasing numbers (a YAML mapping of name to list in the file)');
+
 const oneOf = <T extends string>(choices: readonly T[]) =>
   parsed(
     (raw) => ((choices as readonly unknown[]).includes(raw) ? (raw as T) : undefined),
@@ -131,6 +178,44 @@ export const SERVE_KEYS = [
     arg: "N",
     description: "most concurrent connections to the upstream",
     default: 256,
+  },
+  {
+    key: "poll-interval",
+    schema: duration,
+    arg: "DURATION",
+    description:
+      "how often the upstream's /api/version, /api/tags and /api/ps are polled for the model metrics",
+    default: "5s",
+  },
+  {
+    key: "metrics-prefix",
+    schema: prefix,
+    arg: "PREFIX",
+    description: "prefix of every metric name; clawdbot_qwen3_gateway gives the seed tutorial's exact names",
+    default: "llmgate",
+  },
+  {
+    key: "metrics-listen",
+    schema: optionalListen,
+    arg: "HOST:PORT",
+    description:
+      "serve /metrics on this separate listener only (for a public API port); empty: on the main listener",
+    default: "",
+  },
+  {
+    key: "metrics-token",
+    schema: text,
+    arg: "TOKEN",
+    description: "require Authorization: Bearer TOKEN on /metrics; empty: no token",
+    default: "",
+  },
+  {
+    key: "metrics-buckets",
+    schema: bucketMap,
+    arg: "NAME=B1,B2,...",
+    description: "histogram bucket bounds for one metric (name without prefix); repeatable, or ';'-separated",
+    default: "",
+    repeatable: true,
   },
   {
     key: "log-level",

@@ -15,6 +15,14 @@ export interface ServeConfig {
   bodyLimitBytes: number;
   shutdownGraceMs: number;
   upstreamConnections: number;
+  pollIntervalMs: number;
+  metricsPrefix: string;
+  /** A separate listener for /metrics; null: /metrics is on the main listener. */
+  metricsListen: { host: string; port: number } | null;
+  /** Bearer token required on /metrics; "" for none. */
+  metricsToken: string;
+  /** Histogram bucket overrides by metric name (without prefix). */
+  metricsBuckets: Record<string, number[]>;
   logLevel: LogLevel;
 }
 
@@ -30,6 +38,11 @@ export function loadServeConfig(sources: ConfigSources): ServeConfig {
     bodyLimitBytes: v["body-limit"] as number,
     shutdownGraceMs: v["shutdown-grace"] as number,
     upstreamConnections: v["upstream-connections"] as number,
+    pollIntervalMs: v["poll-interval"] as number,
+    metricsPrefix: v["metrics-prefix"] as string,
+    metricsListen: v["metrics-listen"] as ServeConfig["metricsListen"],
+    metricsToken: v["metrics-token"] as string,
+    metricsBuckets: v["metrics-buckets"] as Record<string, number[]>,
     logLevel: v["log-level"] as LogLevel,
   };
 }

@@ -54,6 +54,20 @@ export type RouteName =
   | "/readyz"
   | "other";
 
+/** What Ollama reported about a generation in its final (done) chunk. Durations in nanoseconds. */
+export interface GenerationStats {
+  promptTokens: number;
+  completionTokens: number;
+  doneReason?: string;
+  totalNs?: number;
+  loadNs?: number;
+  promptEvalNs?: number;
+  evalNs?: number;
+}
+
+/** Which kind of upstream failure ended a request, for metrics. */
+export type UpstreamErrorClass = "connect" | "timeout" | "status" | "protocol";
+
 /** What is known about a finished request. Times are milliseconds from the request's arrival. */
 export interface RequestRecord {
   id: string;
@@ -63,24 +77,29 @@ export interface RequestRecord {
   outcome: Outcome;
   errorCode?: GatewayErrorCode;
   errorMessage?: string;
+  upstreamErrorClass?: UpstreamErrorClass;
   model?: string;
   stream?: boolean;
+  /** A streaming response began: HTTP 200 and its headers were sent. */
+  streamStarted?: boolean;
   /** Arrival, epoch milliseconds. */
   startedAt: number;
   durationMs: number;
+  /** Time spent waiting for admission (queue) before the upstream request. */
+  queueWaitMs?: number;
   /** Upstream request start to its response headers (for Ollama streams: the first chunk is ready). */
   upstreamFirstByteMs?: number;
   /** Total time the upstream request was open. */
   upstreamMs?: number;
   /** Time until the first content byte was flushed to the client (streams only). */
   ttftMs?: number;
+  /** Time the last content byte was flushed to the client (streams only). */
+  lastTokenMs?: number;
+  /** Prompt tokens: of a generation (= generation.promptTokens), or of an embedding request. */
   promptTokens?: number;
   completionTokens?: number;
-  doneReason?: string;
-  /** Ollama's own timings of the final chunk, in nanoseconds. */
-  loadNs?: number;
-  promptEvalNs?: number;
-  evalNs?: number;
+  /** Set when the upstream finished a generation and reported its stats. */
+  generation?: GenerationStats;
   bytesIn: number;
   bytesOut: number;
 }

@@ -60,12 +60,13 @@ export async function relayGeneration(
   }
   const codec = mode.codec;
   ctx.writeHead(200, SSE_HEADERS);
+  ctx.streamStarted = true;
   try {
     for await (const chunk of res.body) {
       const out = codec.push(chunk);
       if (out.length > 0) {
         await ctx.write(out);
-        if (ctx.ttftMs === undefined && codec.state.contentStarted) ctx.markFirstToken();
+        if (codec.state.contentStarted) ctx.markToken();
       }
       if (codec.state.error) break;
     }

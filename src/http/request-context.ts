@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import type { GatewayError } from "../errors/gateway-error.js";
 import type { Outcome, RequestEvents, RequestRecord, RouteName } from "../events/request-events.js";
 import type { OllamaStats } from "../ollama/types.js";
+import { upstreamErrorClass } from "../upstream/client.js";
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
@@ -35,8 +36,15 @@ export class RequestContext {
   upstreamFirstByteMs?: number;
   upstreamEndMs?: number;
   ttftMs?: number;
+  lastTokenMs?: number;
+  queueWaitMs?: number;
+  /** A streaming response's headers went out with 200. */
+  streamStarted = false;
+  /** The final chunk's stats of a generation the upstream finished. */
   stats?: OllamaStats;
   doneReason?: string;
+  /** Prompt tokens of a request that is not a generation (embeddings). */
+  promptTokens?: number;
 
   readonly #events: RequestEvents;
   #finished = false;
@@ -114,8 +122,11 @@ export class RequestContext {
     if (this.upstreamStartMs !== undefined) this.upstreamEndMs ??= this.elapsed();
   }
 
-  markFirstToken(): void {
-    this.ttftMs ??= this.elapsed();
+  /** Called after each write that carried content: the first sets TTFT, the last one ends the token timeline. */
+  markToken(): void {
+    const now = this.elapsed();
+    this.ttftMs ??= now;
+    this.lastTokenMs = now;
   }
 
   /**
@@ -145,23 +156,35 @@ export class RequestContext {
     if (error) {
       record.errorCode = error.code;
       record.errorMessage = error.message;
+      const errorClass = upstreamErrorClass(error);
+      if (errorClass) record.upstreamErrorClass = errorClass;
     }
     if (this.model !== undefined) record.model = this.model;
     if (this.stream !== undefined) record.stream = this.stream;
+    if (this.streamStarted) record.streamStarted = true;
+    if (this.queueWaitMs !== undefined) record.queueWaitMs = this.queueWaitMs;
     if (this.upstreamStartMs !== undefined) {
       if (this.upstreamFirstByteMs !== undefined)
         record.upstreamFirstByteMs = this.upstreamFirstByteMs - this.upstreamStartMs;
       if (this.upstreamEndMs !== undefined) record.upstreamMs = this.upstreamEndMs - this.upstreamStartMs;
     }
     if (this.ttftMs !== undefined) record.ttftMs = this.ttftMs;
-    if (this.doneReason !== undefined) record.doneReason = this.doneReason;
+    if (this.lastTokenMs !== undefined) record.lastTokenMs = this.lastTokenMs;
     if (this.stats) {
-      record.promptTokens = this.stats.prompt_eval_count ?? 0;
-      record.completionTokens = this.stats.eval_count ?? 0;
-      if (this.stats.load_duration !== undefined) record.loadNs = this.stats.load_duration;
-      if (this.stats.prompt_eval_duration !== undefined)
-        record.promptEvalNs = this.stats.prompt_eval_duration;
-      if (this.stats.eval_duration !== undefined) record.evalNs = this.stats.eval_duration;
+      const s = this.stats;
+      record.generation = {
+        promptTokens: s.prompt_eval_count ?? 0,
+        completionTokens: s.eval_count ?? 0,
+        ...(this.doneReason !== undefined ? { doneReason: this.doneReason } : {}),
+        ...(s.total_duration !== undefined ? { totalNs: s.total_duration } : {}),
+        ...(s.load_duration !== undefined ? { loadNs: s.load_duration } : {}),
+        ...(s.prompt_eval_duration !== undefined ? { promptEvalNs: s.prompt_eval_duration } : {}),
+        ...(s.eval_duration !== undefined ? { evalNs: s.eval_duration } : {}),
+      };
+      record.promptTokens = record.generation.promptTokens;
+      record.completionTokens = record.generation.completionTokens;
+    } else if (this.promptTokens !== undefined) {
+      record.promptTokens = this.promptTokens;
     }
     this.#events.finished(record);
   }

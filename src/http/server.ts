@@ -4,21 +4,30 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GatewayError } from "../errors/gateway-error.js";
+import type { MetricsHandler } from "../metrics/handler.js";
 import type { GatewayDeps } from "./deps.js";
 import { failRequest } from "./fail.js";
 import { RequestContext } from "./request-context.js";
 import { matchRoute, type RouteEnv } from "./router.js";
 
+export interface GatewayServerOptions {
+  /** Serves /metrics on this listener; absent when metrics have their own listener. Scrapes are not counted as requests. */
+  metrics?: MetricsHandler;
+}
+
 export class GatewayServer {
   readonly server: Server;
   readonly #deps: GatewayDeps;
+  readonly #metrics: MetricsHandler | undefined;
+  #connections = 0;
   readonly #inflight = new Set<RequestContext>();
   readonly #env: RouteEnv;
   #draining = false;
   #idle?: () => void;
 
-  constructor(deps: GatewayDeps) {
+  constructor(deps: GatewayDeps, options: GatewayServerOptions = {}) {
     this.#deps = deps;
+    this.#metrics = options.metrics;
     this.#env = { deps, isDraining: () => this.#draining };
     this.server = createServer(
       {
@@ -31,6 +40,12 @@ export class GatewayServer {
         void this.#handle(req, res);
       },
     );
+    this.server.on("connection", (socket) => {
+      this.#connections++;
+      socket.once("close", () => {
+        this.#connections--;
+      });
+    });
     this.server.on("clientError", (err, socket) => {
       if (socket.writable)
         socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
@@ -40,6 +55,11 @@ export class GatewayServer {
 
   get inflight(): number {
     return this.#inflight.size;
+  }
+
+  /** Client TCP connections open right now. */
+  get connections(): number {
+    return this.#connections;
   }
 
   get draining(): boolean {
@@ -57,6 +77,14 @@ export class GatewayServer {
     const query = url.indexOf("?");
     const pathname = query === -1 ? url : url.slice(0, query);
     const method = req.method ?? "GET";
+    if (pathname === "/metrics" && this.#metrics) {
+      await this.#metrics(req, res).catch((err: unknown) => {
+        this.#deps.logger.error({ err }, "rendering /metrics failed");
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+      return;
+    }
     const match = matchRoute(method, pathname);
     const ctx = new RequestContext(req, res, match.route, this.#deps.events);
     this.#inflight.add(ctx);

@@ -19,7 +19,7 @@ export function accessLogger(logger: Logger): (record: RequestRecord) => void {
       upstreamMs: r.upstreamMs === undefined ? undefined : round(r.upstreamMs),
       tokensIn: r.promptTokens,
       tokensOut: r.completionTokens,
-      doneReason: r.doneReason,
+      doneReason: r.generation?.doneReason,
       bytesIn: r.bytesIn,
       bytesOut: r.bytesOut,
       errorCode: r.errorCode,

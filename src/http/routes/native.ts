@@ -69,6 +69,7 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
     if (value !== undefined && !DROP_RESPONSE.has(name)) responseHeaders[name] = value;
   }
   ctx.writeHead(res.status, responseHeaders);
+  if (res.status === 200 && ctx.stream === true) ctx.streamStarted = true;
 
   const observer = res.status === 200 && GENERATING.has(ctx.route) ? createNdjsonObserver() : undefined;
   try {
@@ -76,7 +77,7 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
       await ctx.write(chunk);
       if (observer) {
         observer.push(chunk);
-        if (ctx.ttftMs === undefined && observer.state.contentStarted) ctx.markFirstToken();
+        if (observer.state.contentStarted) ctx.markToken();
       }
     }
     ctx.markUpstreamEnd();

@@ -78,8 +78,7 @@ export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promis
     "/api/embed",
     toOllamaEmbedRequest(req),
   );
-  ctx.stats = { prompt_eval_count: res.prompt_eval_count ?? 0, eval_count: 0 };
-  if (res.load_duration !== undefined) ctx.stats.load_duration = res.load_duration;
+  ctx.promptTokens = res.prompt_eval_count ?? 0;
   ctx.sendJson(200, toEmbeddingList(res, req));
   ctx.finish("completed");
 }

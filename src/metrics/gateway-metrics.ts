@@ -1,0 +1,255 @@
+// Turns request records, gateway state and upstream snapshots into the catalog's series. The only user of prom-client.
+
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type OpenMetricsContentType,
+  Registry,
+} from "prom-client";
+import type { RequestRecord } from "../events/request-events.js";
+import type { OllamaListModel, OllamaProcessModel } from "../ollama/types.js";
+import { CATALOG, type CatalogKey, type MetricSpec } from "./catalog.js";
+import { codeLabel, doneReasonLabel, type ModelDirectory, methodLabel, modelLabel } from "./labels.js";
+
+type Spec<K extends CatalogKey> = (typeof CATALOG)[K];
+type LabelsOf<K extends CatalogKey> = Spec<K>["labels"][number];
+type MetricOf<K extends CatalogKey> = Spec<K>["type"] extends "counter"
+  ? Counter<LabelsOf<K>>
+  : Spec<K>["type"] extends "gauge"
+    ? Gauge<LabelsOf<K>>
+    : Histogram<LabelsOf<K>>;
+export type CatalogMetrics = { [K in CatalogKey]: MetricOf<K> };
+
+/** Live state the gauges read at scrape time. */
+export interface GatewayState {
+  inflight(): number;
+  connections(): number;
+  queueLength(): number;
+}
+
+/** What the upstream poller knows; read at scrape time. */
+export interface UpstreamView extends ModelDirectory {
+  readonly snapshot: {
+    up: boolean;
+    version?: string;
+    models: readonly OllamaListModel[];
+    loaded: readonly OllamaProcessModel[];
+  };
+}
+
+export interface GatewayMetricsOptions {
+  prefix: string;
+  /** Bucket overrides by metric name (without prefix), e.g. { request_duration_seconds: [1, 5, 30] }. */
+  buckets?: Record<string, readonly number[]>;
+  version: string;
+  /** Include prom-client's process and Node.js metrics (default true). */
+  processMetrics?: boolean;
+}
+
+/**
+ * prom-client's default metrics include three gauges named *_total, which `promtool check metrics` rejects;
+ * they duplicate the per-type gauges without the suffix, so they are dropped.
+ */
+const LINT_REJECTED_DEFAULTS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
+
+/** Histogram names that may take bucket overrides. */
+export const HISTOGRAM_NAMES: readonly string[] = Object.values(CATALOG as Record<string, MetricSpec>)
+  .filter((s) => s.type === "histogram")
+  .map((s) => s.name);
+
+const MS = 1000;
+const NS = 1e9;
+
+export class GatewayMetrics {
+  /** An OpenMetrics-typed registry, so histograms may carry exemplars; the exposition module renders both formats. */
+  readonly registry: Registry<OpenMetricsContentType>;
+  readonly m: CatalogMetrics;
+  readonly prefix: string;
+  #state?: GatewayState;
+  #upstream?: UpstreamView;
+  /** Models whose per-model gauges are set, to remove exactly those that left /api/ps. */
+  #modelSeries = new Set<string>();
+  #syncedSnapshot?: UpstreamView["snapshot"];
+
+  constructor(options: GatewayMetricsOptions) {
+    this.prefix = options.prefix;
+    this.registry = new Registry<OpenMetricsContentType>();
+    this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    const metrics = {} as Record<CatalogKey, Counter<string> | Gauge<string> | Histogram<string>>;
+    for (const [key, spec] of Object.entries(CATALOG) as [CatalogKey, MetricSpec][]) {
+      metrics[key] = this.#create(spec, options.buckets?.[spec.name]);
+    }
+    this.m = metrics as unknown as CatalogMetrics;
+    this.#bindCollectors();
+    this.m.buildInfo.set({ version: options.version, node_version: process.versions.node }, 1);
+    this.m.upstreamUp.set(0);
+    if (options.processMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry, prefix: `${options.prefix}_` });
+      for (const name of LINT_REJECTED_DEFAULTS)
+        this.registry.removeSingleMetric(`${options.prefix}_${name}`);
+    }
+  }
+
+  #create(spec: MetricSpec, buckets: readonly number[] | undefined) {
+    const common = {
+      name: `${this.prefix}_${spec.name}`,
+      help: spec.help,
+      labelNames: spec.labels as string[],
+      registers: [this.registry],
+    };
+    switch (spec.type) {
+      case "counter":
+        return new Counter(common);
+      case "gauge":
+        return new Gauge(common);
+      case "histogram":
+        return new Histogram({
+          ...common,
+          buckets: [...(buckets ?? spec.buckets ?? [])],
+          enableExemplars: spec.exemplars === true,
+        });
+      default: {
+        const exhaustive: never = spec.type;
+        return exhaustive;
+      }
+    }
+  }
+
+  /** Gauges that describe state are sampled when scraped, never pushed from timers. */
+  #bindCollectors(): void {
+    const set = (gauge: Gauge<string>, read: () => void) => {
+      (gauge as unknown as { collect: () => void }).collect = read;
+    };
+    set(this.m.requestsInFlight, () => this.m.requestsInFlight.set(this.#state?.inflight() ?? 0));
+    set(this.m.openConnections, () => this.m.openConnections.set(this.#state?.connections() ?? 0));
+    set(this.m.queueLength, () => this.m.queueLength.set(this.#state?.queueLength() ?? 0));
+    set(this.m.upstreamUp, () => this.#syncUpstream());
+    set(this.m.modelExpiresIn, () => this.#syncExpiry());
+  }
+
+  bindState(state: GatewayState): void {
+    this.#state = state;
+  }
+
+  bindUpstream(upstream: UpstreamView): void {
+    this.#upstream = upstream;
+  }
+
+  onModelLoad(model: string): void {
+    this.m.modelLoads.inc({ model: modelLabel(this.#upstream, model) });
+  }
+
+  onModelUnload(model: string): void {
+    this.m.modelUnloads.inc({ model: modelLabel(this.#upstream, model) });
+  }
+
+  /** Records one finished request. Called once per request by the lifecycle publisher. */
+  observe(r: RequestRecord): void {
+    const m = this.m;
+    if (r.model && r.status === 200) this.#upstream?.learnModel(r.model);
+    const code = codeLabel(r.status);
+    const method = methodLabel(r.method);
+    const path = r.route;
+    const model = modelLabel(this.#upstream, r.model);
+    // prom-client's typings confine exemplar labels to the metric's label names; exemplars have their own.
+    const exemplar = { request_id: r.id.length > 100 ? r.id.slice(0, 100) : r.id } as Record<never, string>;
+
+    m.requestsTotal.inc({ code, method, path });
+    m.requestDuration.observe({
+      labels: { code, method, path },
+      value: r.durationMs / MS,
+      exemplarLabels: exemplar,
+    });
+    m.requestSize.observe({ method, path }, r.bytesIn);
+    m.responseSize.observe({ code, method, path }, r.bytesOut);
+    m.outcomes.inc({ path, model, outcome: r.outcome });
+
+    const upstreamMs = r.upstreamMs ?? 0;
+    const queueMs = r.queueWaitMs ?? 0;
+    m.overhead.observe({ path }, Math.max(0, r.durationMs - upstreamMs - queueMs) / MS);
+    if (r.queueWaitMs !== undefined) m.queueWait.observe(r.queueWaitMs / MS);
+    if (r.upstreamMs !== undefined) m.upstreamDuration.observe({ path }, r.upstreamMs / MS);
+    if (r.upstreamFirstByteMs !== undefined)
+      m.upstreamFirstByte.observe({ path }, r.upstreamFirstByteMs / MS);
+    if (r.upstreamErrorClass !== undefined) m.upstreamErrors.inc({ path, class: r.upstreamErrorClass });
+
+    if (r.streamStarted) m.streams.inc({ model, outcome: r.outcome });
+    if (r.ttftMs !== undefined && r.stream) {
+      m.ttft.observe({ labels: { model }, value: r.ttftMs / MS, exemplarLabels: exemplar });
+      const tokens = r.completionTokens ?? 0;
+      if (r.lastTokenMs !== undefined && tokens > 1)
+        m.timePerOutputToken.observe({ model }, (r.lastTokenMs - r.ttftMs) / MS / (tokens - 1));
+    }
+
+    if (r.generation) {
+      const g = r.generation;
+      m.promptTokens.inc({ model }, g.promptTokens);
+      m.completionTokens.inc({ model }, g.completionTokens);
+      m.doneReasons.inc({ model, reason: doneReasonLabel(g.doneReason) });
+      if (g.totalNs !== undefined)
+        m.engineTtft.observe({ model }, Math.max(0, g.totalNs - (g.evalNs ?? 0)) / NS);
+      if (g.loadNs !== undefined) m.loadDuration.observe({ model }, g.loadNs / NS);
+      if (g.promptEvalNs !== undefined) m.prefillDuration.observe({ model }, g.promptEvalNs / NS);
+      if (g.evalNs !== undefined) {
+        m.decodeDuration.observe({ model }, g.evalNs / NS);
+        if (g.evalNs > 0 && g.completionTokens > 0)
+          m.decodeSpeed.observe({ model }, g.completionTokens / (g.evalNs / NS));
+      }
+    } else if (r.promptTokens !== undefined) {
+      // Embeddings: prompt tokens only.
+      m.promptTokens.inc({ model }, r.promptTokens);
+    }
+  }
+
+  /** Upstream gauges from the poller's snapshot; per-model series follow /api/ps exactly. */
+  #syncUpstream(): void {
+    const upstream = this.#upstream;
+    if (!upstream) return;
+    const snap = upstream.snapshot;
+    if (snap === this.#syncedSnapshot) return;
+    this.#syncedSnapshot = snap;
+    const m = this.m;
+    m.upstreamUp.set(snap.up ? 1 : 0);
+    m.upstreamInfo.reset();
+    if (snap.up && snap.version !== undefined) m.upstreamInfo.set({ version: snap.version }, 1);
+    m.modelsAvailable.set(snap.models.length);
+    m.modelsLoaded.set(snap.loaded.length);
+    const now = new Set<string>();
+    for (const p of snap.loaded) {
+      const model = modelLabel(upstream, p.model || p.name);
+      now.add(model);
+      m.modelSize.set({ model }, p.size);
+      m.modelVram.set({ model }, p.size_vram);
+      m.modelContext.set({ model }, p.context_length);
+    }
+    for (const model of this.#modelSeries) {
+      if (now.has(model)) continue;
+      m.modelSize.remove({ model });
+      m.modelVram.remove({ model });
+      m.modelContext.remove({ model });
+      m.modelExpiresIn.remove({ model });
+    }
+    this.#modelSeries = now;
+  }
+
+  #syncExpiry(): void {
+    const upstream = this.#upstream;
+    if (!upstream) return;
+    this.#syncUpstream();
+    const nowMs = Date.now();
+    for (const p of upstream.snapshot.loaded) {
+      const expires = Date.parse(p.expires_at);
+      if (Number.isFinite(expires))
+        this.m.modelExpiresIn.set(
+          { model: modelLabel(upstream, p.model || p.name) },
+          Math.max(0, (expires - nowMs) / MS),
+        );
+    }
+  }
+}
