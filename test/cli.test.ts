@@ -136,3 +136,31 @@ describe("llmgate serve", () => {
     }
   });
 });
+
+describe("llmgate simulate", () => {
+  test("serves the models it is given, and refuses a bad flag naming it", async () => {
+    const p = start([
+      "simulate",
+      "--listen",
+      "127.0.0.1:0",
+      "--model",
+      "qwen3:32b",
+      "--model",
+      "llama3.2",
+      "--load-ms",
+      "0",
+    ]);
+    const line = await p.waitForLog(
+      (l) => typeof l.msg === "string" && l.msg.startsWith("simulator listening"),
+    );
+    const tags = (await (await fetch(`${line.url as string}/api/tags`)).json()) as {
+      models: { name: string }[];
+    };
+    expect(tags.models.map((m) => m.name).sort()).toEqual(["llama3.2:latest", "qwen3:32b"]);
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+    const bad = start(["simulate", "--fail-rate", "2"]);
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr()).toContain("--fail-rate");
+  });
+});
