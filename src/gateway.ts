@@ -94,6 +94,8 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
     inflight: () => server.inflight,
     connections: () => server.connections,
     queueLength: () => 0,
+    concurrencyLimit: () => 0,
+    upstreamActive: () => 0,
   });
   const address = await server.listen(config.listen.host, config.listen.port);
   const url = urlOf(address);

@@ -27,6 +27,9 @@ export interface GatewayState {
   inflight(): number;
   connections(): number;
   queueLength(): number;
+  /** Admission limit towards the upstream; 0 when unlimited. */
+  concurrencyLimit(): number;
+  upstreamActive(): number;
 }
 
 /** What the upstream poller knows; read at scrape time. */
@@ -68,7 +71,13 @@ export const HISTOGRAM_NAMES: readonly string[] = Object.values(CATALOG as Recor
  * with value 1, so the first 5xx of a fresh gateway would be invisible to error-rate alerts (and the seed's
  * ratios would be 0/0). The generating routes and the statuses they answer with are created up front.
  */
-const ZERO_PATHS = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/api/chat", "/api/generate"] as const;
+const ZERO_PATHS = [
+  "/v1/chat/completions",
+  "/v1/completions",
+  "/v1/embeddings",
+  "/api/chat",
+  "/api/generate",
+] as const;
 const ZERO_CODES = ["200", "400", "404", "413", "429", "499", "500", "502", "503", "504"] as const;
 
 const MS = 1000;
@@ -97,7 +106,8 @@ export class GatewayMetrics {
     this.#bindCollectors();
     this.m.buildInfo.set({ version: options.version, node_version: process.versions.node }, 1);
     this.m.upstreamUp.set(0);
-    for (const path of ZERO_PATHS) for (const code of ZERO_CODES) this.m.requestsTotal.inc({ code, method: "POST", path }, 0);
+    for (const path of ZERO_PATHS)
+      for (const code of ZERO_CODES) this.m.requestsTotal.inc({ code, method: "POST", path }, 0);
     if (options.processMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: `${options.prefix}_` });
       for (const name of LINT_REJECTED_DEFAULTS)
