@@ -12,9 +12,23 @@ export const CONTENT_TYPE: Record<ExpositionFormat, string> = {
   openmetrics: "application/openmetrics-text; version=1.0.0; charset=utf-8",
 };
 
-/** OpenMetrics when the scraper lists it in Accept (Prometheus does when exemplars or OpenMetrics are enabled). */
+/**
+ * OpenMetrics when the scraper's Accept lists `application/openmetrics-text` (Prometheus does by default) with a
+ * weight no lower than its text/plain or wildcard entries; else Prometheus text, also without an Accept header.
+ * Media types are case-insensitive and `q=0` means "not acceptable" (RFC 9110 §12.4.2, §12.5.1).
+ */
 export function negotiateFormat(accept: string | undefined): ExpositionFormat {
-  return accept?.includes("application/openmetrics-text") ? "openmetrics" : "prometheus";
+  let openmetrics = 0;
+  let text = 0;
+  for (const entry of (accept ?? "").split(",")) {
+    const [type = "", ...params] = entry.split(";").map((part) => part.trim().toLowerCase());
+    const q = params.map((p) => p.split("=").map((s) => s.trim())).find(([key]) => key === "q")?.[1];
+    const weight = q === undefined ? 1 : Number(q);
+    if (!(weight > 0)) continue;
+    if (type === "application/openmetrics-text") openmetrics = Math.max(openmetrics, weight);
+    else if (type === "text/plain" || type === "text/*" || type === "*/*") text = Math.max(text, weight);
+  }
+  return openmetrics > 0 && openmetrics >= text ? "openmetrics" : "prometheus";
 }
 
 interface Exemplar {
@@ -57,7 +71,8 @@ export async function renderMetrics(registry: MetricSource, format: ExpositionFo
       const name = v.metricName ?? (om && isCounter ? `${family}_total` : data.name);
       out += `${name}${formatLabels(v.labels)} ${formatNumber(v.value)}`;
       if (om && v.exemplar)
-        out += ` # ${formatLabels(v.exemplar.labelSet)} ${formatNumber(v.exemplar.value)} ${v.exemplar.timestamp}`;
+        // An exemplar's label set is written even when empty: `# {} 1 ts`, never `#  1 ts`.
+        out += ` # ${formatLabels(v.exemplar.labelSet) || "{}"} ${formatNumber(v.exemplar.value)} ${v.exemplar.timestamp}`;
       out += "\n";
     }
     parts.push(out);
