@@ -3,6 +3,9 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { AdmissionQueue } from "./admission/queue.js";
+import { KeyRing } from "./auth/api-keys.js";
+import { RateLimiter } from "./auth/rate-limit.js";
 import { ConfigError } from "./config/load.js";
 import type { ServeConfig } from "./config/serve-config.js";
 import { RequestEvents, type RequestListener } from "./events/request-events.js";
@@ -59,6 +62,7 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
     connectTimeoutMs: config.connectTimeoutMs,
     firstByteTimeoutMs: config.firstByteTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
+    ...(config.upstreamApiKey ? { apiKey: config.upstreamApiKey } : {}),
   });
   const metrics = new GatewayMetrics({
     prefix: config.metricsPrefix,
@@ -80,22 +84,37 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
     },
   );
   metrics.bindUpstream(poller);
+  const admission =
+    config.maxConcurrency > 0
+      ? new AdmissionQueue({
+          maxConcurrency: config.maxConcurrency,
+          maxQueue: config.maxQueue,
+          queueTimeoutMs: config.queueTimeoutMs,
+        })
+      : undefined;
+  const keys = new KeyRing(config.apiKeys);
+  const limiter = new RateLimiter(new Map(config.keyLimits.map((l) => [l.name, l.limits])));
   const events = new RequestEvents((err) => logger.error({ err }, "request listener failed"));
   events.on((record) => metrics.observe(record));
+  events.on((record) => {
+    // Tokens count against the key's tokens-per-minute budget once the upstream reports them.
+    if (record.key !== undefined)
+      limiter.charge(record.key, (record.promptTokens ?? 0) + (record.completionTokens ?? 0));
+  });
   events.on(accessLogger(logger));
   for (const listener of options.listeners ?? []) events.on(listener);
 
   const metricsHandler = createMetricsHandler(metrics.registry, config.metricsToken);
   const server = new GatewayServer(
-    { config, upstream, events, logger },
+    { config, upstream, events, logger, admission, keys, limiter },
     config.metricsListen ? {} : { metrics: metricsHandler },
   );
   metrics.bindState({
     inflight: () => server.inflight,
     connections: () => server.connections,
-    queueLength: () => 0,
-    concurrencyLimit: () => 0,
-    upstreamActive: () => 0,
+    queueLength: () => admission?.queued ?? 0,
+    concurrencyLimit: () => config.maxConcurrency,
+    upstreamActive: () => admission?.active ?? 0,
   });
   const address = await server.listen(config.listen.host, config.listen.port);
   const url = urlOf(address);
@@ -116,10 +135,11 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
     metricsUrl = urlOf(metricsServer.address() as AddressInfo);
     logger.info({ url: `${metricsUrl}/metrics` }, `metrics on ${metricsUrl}/metrics`);
   }
-  if (!isLoopback(address.address))
+  if (!isLoopback(address.address) && !keys.enabled)
     logger.warn(
       { listen: url },
-      "listening beyond loopback: anyone who can reach this address can use the gateway",
+      "listening beyond loopback without API keys: anyone who can reach this address can use the gateway " +
+        "(add --api-key NAME=SECRET)",
     );
 
   await poller.start();

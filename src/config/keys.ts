@@ -1,6 +1,8 @@
 // The gateway's configuration keys: one table from which the CLI flags, LLMGATE_* variables, file keys and docs derive.
 
 import { z } from "zod";
+import { parseApiKey } from "../auth/api-keys.js";
+import { parseKeyLimit } from "../auth/rate-limit.js";
 import { parseDurationMs, parseListen, parseSizeBytes } from "./units.js";
 
 /** A config value: accepts a string (flag, env) or a YAML scalar, and yields the typed value. */
@@ -107,6 +109,48 @@ const bucketMap = parsed((raw) => {
   return out;
 }, '"metric_name=b1,b2,..." with increasing numbers (a YAML mapping of name to list in the file)');
 
+/**
+ * A list: repeated flags, a YAML list, or one string with entries separated by ";" (for environment variables).
+ * `mapping` turns a YAML mapping into "key=value" entries (api-key: {alice: secret}).
+ */
+const list = <T>(parse: (entry: string) => T | string, expected: string) =>
+  z.unknown().transform((raw, ctx): T[] => {
+    let entries: unknown[];
+    if (raw === "" || raw === undefined || raw === null) entries = [];
+    else if (Array.isArray(raw)) entries = raw.flatMap((r) => (typeof r === "string" ? r.split(";") : [r]));
+    else if (typeof raw === "string") entries = raw.split(";");
+    else if (typeof raw === "object") entries = Object.entries(raw).map(([k, v]) => `${k}=${String(v)}`);
+    else entries = [raw];
+    const out: T[] = [];
+    for (const entry of entries) {
+      if (typeof entry !== "string") {
+        ctx.addIssue({ code: "custom", message: `expected ${expected}, got ${JSON.stringify(entry)}` });
+        return z.NEVER;
+      }
+      if (entry.trim() === "") continue;
+      const value = parse(entry.trim());
+      if (typeof value === "string") {
+        ctx.addIssue({ code: "custom", message: value });
+        return z.NEVER;
+      }
+      out.push(value);
+    }
+    return out;
+  });
+const apiKeys = list(parseApiKey, "NAME=SECRET");
+const keyLimits = list(parseKeyLimit, "NAME:rpm=N,tpm=N");
+const origins = list((entry) => {
+  if (entry === "*") return entry;
+  try {
+    const url = new URL(entry);
+    if ((url.protocol === "http:" || url.protocol === "https:") && url.origin === entry.replace(/\/$/, ""))
+      return url.origin;
+  } catch {
+    // reported below
+  }
+  return `"${entry}" is not an origin like https://chat.example.com (scheme, host, optional port; no path), or *`;
+}, "an origin");
+
 const oneOf = <T extends string>(choices: readonly T[]) =>
   parsed(
     (raw) => ((choices as readonly unknown[]).includes(raw) ? (raw as T) : undefined),
@@ -178,6 +222,84 @@ export const SERVE_KEYS = [
     arg: "N",
     description: "most concurrent connections to the upstream",
     default: 256,
+  },
+  {
+    key: "max-concurrency",
+    schema: int(0),
+    arg: "N",
+    description:
+      "most generation requests sent to the upstream at once; size it to Ollama's parallel slots " +
+      "(OLLAMA_NUM_PARALLEL x models loaded); 0 = unlimited",
+    default: 4,
+  },
+  {
+    key: "max-queue",
+    schema: int(0),
+    arg: "N",
+    description: "most requests waiting for a slot; beyond it, 503 with Retry-After",
+    default: 100,
+  },
+  {
+    key: "queue-timeout",
+    schema: duration,
+    arg: "DURATION",
+    description: "longest wait for a slot; then 503 with Retry-After",
+    default: "2m",
+  },
+  {
+    key: "api-key",
+    schema: apiKeys,
+    arg: "NAME=SECRET",
+    description:
+      "require this API key (Authorization: Bearer SECRET or x-api-key); SECRET may be sha256:<hex>; repeatable; " +
+      "the NAME labels usage in metrics",
+    default: "",
+    repeatable: true,
+  },
+  {
+    key: "key-limit",
+    schema: keyLimits,
+    arg: "NAME:rpm=N,tpm=N",
+    description: "requests and/or tokens per minute for a key; beyond them, 429 with Retry-After; repeatable",
+    default: "",
+    repeatable: true,
+  },
+  {
+    key: "upstream-api-key",
+    schema: text,
+    arg: "TOKEN",
+    description:
+      "sent to the upstream as Authorization: Bearer TOKEN (clients' own Authorization is never forwarded)",
+    default: "",
+  },
+  {
+    key: "cors-origin",
+    schema: origins,
+    arg: "ORIGIN",
+    description: "allow browser pages from this origin (or *) to call the API; repeatable; none: CORS off",
+    default: "",
+    repeatable: true,
+  },
+  {
+    key: "header-timeout",
+    schema: duration,
+    arg: "DURATION",
+    description: "time a client has to send its request headers (slowloris guard)",
+    default: "30s",
+  },
+  {
+    key: "request-timeout",
+    schema: duration,
+    arg: "DURATION",
+    description: "time a client has to send its whole request, body included",
+    default: "5m",
+  },
+  {
+    key: "json-max-depth",
+    schema: int(2),
+    arg: "N",
+    description: "deepest nesting of arrays and objects accepted in a JSON body; deeper: 400",
+    default: 64,
   },
   {
     key: "poll-interval",

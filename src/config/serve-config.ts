@@ -1,7 +1,9 @@
 // The typed configuration of `llmgate serve`, resolved from SERVE_KEYS.
 
+import type { ApiKey } from "../auth/api-keys.js";
+import type { KeyLimits } from "../auth/rate-limit.js";
 import { SERVE_KEYS } from "./keys.js";
-import { type ConfigSources, resolveConfig } from "./load.js";
+import { ConfigError, type ConfigSources, resolveConfig } from "./load.js";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
@@ -15,6 +17,17 @@ export interface ServeConfig {
   bodyLimitBytes: number;
   shutdownGraceMs: number;
   upstreamConnections: number;
+  /** Admission: 0 = unlimited. */
+  maxConcurrency: number;
+  maxQueue: number;
+  queueTimeoutMs: number;
+  apiKeys: ApiKey[];
+  keyLimits: { name: string; limits: KeyLimits }[];
+  upstreamApiKey: string;
+  corsOrigins: string[];
+  headerTimeoutMs: number;
+  requestTimeoutMs: number;
+  jsonMaxDepth: number;
   pollIntervalMs: number;
   metricsPrefix: string;
   /** A separate listener for /metrics; null: /metrics is on the main listener. */
@@ -28,6 +41,22 @@ export interface ServeConfig {
 
 export function loadServeConfig(sources: ConfigSources): ServeConfig {
   const v = resolveConfig(SERVE_KEYS, sources);
+  const config = buildServeConfig(v);
+  const names = new Set<string>();
+  for (const key of config.apiKeys) {
+    if (names.has(key.name))
+      throw new ConfigError(`config error:\n  api-key: the name "${key.name}" is given twice`);
+    names.add(key.name);
+  }
+  for (const { name } of config.keyLimits)
+    if (!names.has(name))
+      throw new ConfigError(`config error:\n  key-limit: "${name}" is not the name of a configured api-key`);
+  if (config.requestTimeoutMs > 0 && config.headerTimeoutMs > config.requestTimeoutMs)
+    throw new ConfigError("config error:\n  header-timeout: must not be longer than request-timeout");
+  return config;
+}
+
+function buildServeConfig(v: Record<string, unknown>): ServeConfig {
   return {
     listen: v.listen as ServeConfig["listen"],
     upstream: v.upstream as string,
@@ -38,6 +67,16 @@ export function loadServeConfig(sources: ConfigSources): ServeConfig {
     bodyLimitBytes: v["body-limit"] as number,
     shutdownGraceMs: v["shutdown-grace"] as number,
     upstreamConnections: v["upstream-connections"] as number,
+    maxConcurrency: v["max-concurrency"] as number,
+    maxQueue: v["max-queue"] as number,
+    queueTimeoutMs: v["queue-timeout"] as number,
+    apiKeys: v["api-key"] as ApiKey[],
+    keyLimits: v["key-limit"] as ServeConfig["keyLimits"],
+    upstreamApiKey: v["upstream-api-key"] as string,
+    corsOrigins: v["cors-origin"] as string[],
+    headerTimeoutMs: v["header-timeout"] as number,
+    requestTimeoutMs: v["request-timeout"] as number,
+    jsonMaxDepth: v["json-max-depth"] as number,
     pollIntervalMs: v["poll-interval"] as number,
     metricsPrefix: v["metrics-prefix"] as string,
     metricsListen: v["metrics-listen"] as ServeConfig["metricsListen"],

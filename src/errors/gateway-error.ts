@@ -19,6 +19,11 @@ export type GatewayErrorCode =
   | "upstream_stream_error" // the upstream reported an error inside a started stream
   | "upstream_protocol_error" // the upstream sent bytes we cannot understand, or ended a stream early
   | "shutting_down" // the gateway is draining and takes no new work
+  | "queue_full" // the admission queue is full: the gateway is overloaded
+  | "queue_timeout" // waited longer than `queue-timeout` for an upstream slot
+  | "missing_api_key" // keys are configured and the request carries none
+  | "invalid_api_key" // the request's key matches no configured key
+  | "rate_limited" // the key's requests-per-minute or tokens-per-minute limit is spent
   | "internal_error"; // a bug in the gateway; never caused by input
 
 /** OpenAI's error `type` vocabulary. */
@@ -28,6 +33,7 @@ export type OpenAIErrorType =
   | "permission_error"
   | "not_found_error"
   | "rate_limit_error"
+  | "overloaded_error"
   | "server_error";
 
 export interface GatewayErrorOptions {
@@ -35,6 +41,8 @@ export interface GatewayErrorOptions {
   param?: string | null;
   /** Overrides the code's default status; used to pass an upstream status through. */
   status?: number;
+  /** For 429 and 503: when to try again, sent as Retry-After. */
+  retryAfterS?: number;
   cause?: unknown;
 }
 
@@ -42,6 +50,7 @@ export class GatewayError extends Error {
   readonly code: GatewayErrorCode;
   readonly status: number;
   readonly param: string | null;
+  readonly retryAfterS: number | undefined;
 
   constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -49,9 +58,12 @@ export class GatewayError extends Error {
     this.code = code;
     this.status = options.status ?? defaultStatus(code);
     this.param = options.param ?? null;
+    this.retryAfterS = options.retryAfterS;
   }
 
   get type(): OpenAIErrorType {
+    // An overloaded gateway says so in the type too, so clients can tell it from a failure and retry later.
+    if (this.code === "queue_full" || this.code === "queue_timeout") return "overloaded_error";
     return errorTypeForStatus(this.status);
   }
 }
@@ -76,7 +88,14 @@ export function defaultStatus(code: GatewayErrorCode): number {
     case "upstream_protocol_error":
       return 502;
     case "shutting_down":
+    case "queue_full":
+    case "queue_timeout":
       return 503;
+    case "missing_api_key":
+    case "invalid_api_key":
+      return 401;
+    case "rate_limited":
+      return 429;
     case "upstream_timeout":
     case "upstream_idle_timeout":
       return 504;

@@ -79,6 +79,8 @@ export interface RequestRecord {
   errorMessage?: string;
   upstreamErrorClass?: UpstreamErrorClass;
   model?: string;
+  /** The API key's name, when keys are configured. */
+  key?: string;
   stream?: boolean;
   /** A streaming response began: HTTP 200 and its headers were sent. */
   streamStarted?: boolean;

@@ -1,6 +1,7 @@
 // Reads a request body into memory with a hard size limit, counting the bytes actually received.
 
 import { GatewayError } from "../errors/gateway-error.js";
+import { exceedsDepth } from "./json-depth.js";
 import type { RequestContext } from "./request-context.js";
 
 /**
@@ -21,11 +22,24 @@ export async function readBody(ctx: RequestContext, limit: number): Promise<Buff
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
 
-/** Reads and parses a JSON body; the parse error names the position, like the upstream's own errors do. */
-export async function readJson(ctx: RequestContext, limit: number): Promise<unknown> {
-  const body = await readBody(ctx, limit);
+export interface JsonLimits {
+  bodyLimitBytes: number;
+  jsonMaxDepth: number;
+}
+
+/**
+ * Reads and parses a JSON body; the parse error names the position, like the upstream's own errors do.
+ * Nesting deeper than `jsonMaxDepth` is refused before parsing.
+ */
+export async function readJson(ctx: RequestContext, limits: JsonLimits): Promise<unknown> {
+  const body = await readBody(ctx, limits.bodyLimitBytes);
   if (body.length === 0)
     throw new GatewayError("invalid_json", "the request body is empty; expected a JSON object");
+  if (exceedsDepth(body, limits.jsonMaxDepth))
+    throw new GatewayError(
+      "invalid_json",
+      `the request body nests arrays and objects deeper than ${limits.jsonMaxDepth} levels (json-max-depth)`,
+    );
   try {
     return JSON.parse(body.toString("utf8"));
   } catch (err) {

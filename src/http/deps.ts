@@ -1,5 +1,8 @@
 // What the HTTP handlers are given: config, the upstream pool, the lifecycle publisher and the logger.
 
+import type { AdmissionQueue } from "../admission/queue.js";
+import type { KeyRing } from "../auth/api-keys.js";
+import type { RateLimiter } from "../auth/rate-limit.js";
 import type { ServeConfig } from "../config/serve-config.js";
 import type { RequestEvents } from "../events/request-events.js";
 import type { Logger } from "../log/logger.js";
@@ -10,4 +13,8 @@ export interface GatewayDeps {
   upstream: Upstream;
   events: RequestEvents;
   logger: Logger;
+  /** Absent when max-concurrency is 0 (unlimited). */
+  admission: AdmissionQueue | undefined;
+  keys: KeyRing;
+  limiter: RateLimiter;
 }

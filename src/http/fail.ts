@@ -36,6 +36,9 @@ export function failRequest(ctx: RequestContext, err: unknown, options: FailOpti
     const headers: Record<string, string> = {};
     if (gw.code === "body_too_large" || gw.code === "shutting_down") headers.connection = "close";
     if (gw.code === "shutting_down") headers["retry-after"] = "5";
+    if (gw.retryAfterS !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(gw.retryAfterS)));
+    if (gw.code === "missing_api_key" || gw.code === "invalid_api_key")
+      headers["www-authenticate"] = "Bearer";
     ctx.sendJson(gw.status, options.format === "openai" ? openAIErrorBody(gw) : ollamaErrorBody(gw), headers);
   } else if (options.sse) {
     ctx.end(options.sse.fail(gw));

@@ -23,6 +23,11 @@ export function outcomeOf(err: GatewayError): Outcome {
     case "method_not_allowed":
     case "body_too_large":
     case "shutting_down":
+    case "queue_full":
+    case "queue_timeout":
+    case "missing_api_key":
+    case "invalid_api_key":
+    case "rate_limited":
       return "rejected";
     case "internal_error":
       return "internal_error";

@@ -45,6 +45,9 @@ export class RequestContext {
   doneReason?: string;
   /** Prompt tokens of a request that is not a generation (embeddings). */
   promptTokens?: number;
+  /** The name of the API key the request presented (never the secret). */
+  keyName?: string;
+  readonly #onFinish: (() => void)[] = [];
 
   readonly #events: RequestEvents;
   #finished = false;
@@ -129,6 +132,12 @@ export class RequestContext {
     this.lastTokenMs = now;
   }
 
+  /** Runs `fn` when the request ends, whatever the outcome (releases its admission slot). */
+  onFinish(fn: () => void): void {
+    if (this.#finished) fn();
+    else this.#onFinish.push(fn);
+  }
+
   /**
    * Ends the request's accounting. Called exactly once per request; later calls are ignored, so the first
    * decided outcome wins (a client abort observed first is not turned into a completion later).
@@ -137,6 +146,7 @@ export class RequestContext {
     if (this.#finished) return;
     this.#finished = true;
     this.markUpstreamEnd();
+    for (const fn of this.#onFinish) fn();
     const status = this.res.headersSent
       ? this.res.statusCode
       : outcome === "client_abort"
@@ -160,6 +170,7 @@ export class RequestContext {
       if (errorClass) record.upstreamErrorClass = errorClass;
     }
     if (this.model !== undefined) record.model = this.model;
+    if (this.keyName !== undefined) record.key = this.keyName;
     if (this.stream !== undefined) record.stream = this.stream;
     if (this.streamStarted) record.streamStarted = true;
     if (this.queueWaitMs !== undefined) record.queueWaitMs = this.queueWaitMs;

@@ -20,6 +20,8 @@ export interface RouteMatch {
   route: RouteName;
   format: ErrorFormat;
   handler: Handler;
+  /** Served without an API key (health probes). */
+  public: boolean;
 }
 
 interface Route {
@@ -27,6 +29,7 @@ interface Route {
   methods: readonly string[];
   format: ErrorFormat;
   handler: Handler;
+  public?: boolean;
 }
 
 const EXACT = new Map<string, Route>(
@@ -51,9 +54,16 @@ const EXACT = new Map<string, Route>(
         handler: (c, e) => embeddings(c, e.deps),
       },
       { route: "/v1/models", methods: ["GET"], format: "openai", handler: (c, e) => listModels(c, e.deps) },
-      { route: "/healthz", methods: ["GET", "HEAD"], format: "openai", handler: (c) => healthz(c) },
+      {
+        route: "/healthz",
+        public: true,
+        methods: ["GET", "HEAD"],
+        format: "openai",
+        handler: (c) => healthz(c),
+      },
       {
         route: "/readyz",
+        public: true,
         methods: ["GET", "HEAD"],
         format: "openai",
         handler: (c, e) => readyz(c, e.deps, e.isDraining()),
@@ -107,11 +117,12 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   }
   if (pathname.startsWith("/api/")) {
     const route = NATIVE_ROUTES.has(pathname as RouteName) ? (pathname as RouteName) : "/api/{other}";
-    return { route, format: "ollama", handler: (c, e) => nativePassthrough(c, e.deps) };
+    return { route, format: "ollama", handler: (c, e) => nativePassthrough(c, e.deps), public: false };
   }
   return {
     route: "other",
     format: "openai",
+    public: false,
     handler: () => {
       throw new GatewayError("route_not_found", `no route for ${method} ${truncate(pathname)}`);
     },
@@ -119,11 +130,13 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
 }
 
 function checkMethod(route: Route, method: string): RouteMatch {
+  const isPublic = route.public === true;
   if (route.methods.includes(method))
-    return { route: route.route, format: route.format, handler: route.handler };
+    return { route: route.route, format: route.format, handler: route.handler, public: isPublic };
   return {
     route: route.route,
     format: route.format,
+    public: isPublic,
     handler: (ctx) => {
       ctx.res.setHeader("allow", route.methods.join(", "));
       throw new GatewayError(

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { MetricsHandler } from "../metrics/handler.js";
+import { type Cors, createCors } from "./cors.js";
 import type { GatewayDeps } from "./deps.js";
 import { failRequest } from "./fail.js";
 import { RequestContext } from "./request-context.js";
@@ -22,6 +23,7 @@ export class GatewayServer {
   #connections = 0;
   readonly #inflight = new Set<RequestContext>();
   readonly #env: RouteEnv;
+  readonly #cors: Cors | undefined;
   #draining = false;
   #idle?: () => void;
 
@@ -29,11 +31,12 @@ export class GatewayServer {
     this.#deps = deps;
     this.#metrics = options.metrics;
     this.#env = { deps, isDraining: () => this.#draining };
+    this.#cors = createCors(deps.config.corsOrigins);
     this.server = createServer(
       {
-        // Slowloris guards: a client must send its headers, and its whole body, in bounded time.
-        headersTimeout: 30_000,
-        requestTimeout: 0,
+        // Slowloris guards: a client must send its headers, and its whole body, in bounded time (then 408).
+        headersTimeout: deps.config.headerTimeoutMs,
+        requestTimeout: deps.config.requestTimeoutMs,
         keepAliveTimeout: 65_000,
       },
       (req, res) => {
@@ -89,8 +92,13 @@ export class GatewayServer {
     const ctx = new RequestContext(req, res, match.route, this.#deps.events);
     this.#inflight.add(ctx);
     try {
+      if (this.#cors?.apply(req, res)) {
+        ctx.finish("completed");
+        return;
+      }
       if (this.#draining)
         throw new GatewayError("shutting_down", "the gateway is shutting down; retry on another instance");
+      if (!match.public) this.#authorize(ctx);
       await match.handler(ctx, this.#env);
       if (!ctx.finished) throw new Error(`handler for ${match.route} returned without ending the request`);
     } catch (err) {
@@ -102,6 +110,28 @@ export class GatewayServer {
       this.#inflight.delete(ctx);
       if (this.#inflight.size === 0) this.#idle?.();
     }
+  }
+
+  /** With API keys configured: the request must present one, and the key must be within its limits. */
+  #authorize(ctx: RequestContext): void {
+    const { keys, limiter } = this.#deps;
+    if (!keys.enabled) return;
+    const auth = keys.authenticate(ctx.req.headers);
+    if (!auth.ok)
+      throw new GatewayError(
+        auth.code,
+        auth.code === "missing_api_key"
+          ? "this gateway requires an API key: send Authorization: Bearer <key> (or x-api-key)"
+          : "the API key is not valid",
+      );
+    ctx.keyName = auth.name;
+    const limit = limiter.take(auth.name);
+    if (!limit.ok)
+      throw new GatewayError(
+        "rate_limited",
+        `the key "${auth.name}" is over its ${limit.limit === "rpm" ? "requests" : "tokens"}-per-minute limit; retry in ${limit.retryAfterS} s`,
+        { retryAfterS: limit.retryAfterS },
+      );
   }
 
   /**

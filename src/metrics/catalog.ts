@@ -186,8 +186,8 @@ export const CATALOG = {
   promptTokens: {
     name: "prompt_tokens_total",
     type: "counter",
-    help: "Prompt (input) tokens processed, from Ollama's prompt_eval_count.",
-    labels: ["model"],
+    help: "Prompt (input) tokens processed, from Ollama's prompt_eval_count; by API key name when keys are configured.",
+    labels: ["model", "key"],
     unit: "tokens",
     group: "llm",
     example: "sum by (model) (rate(P_prompt_tokens_total[5m]))",
@@ -195,8 +195,8 @@ export const CATALOG = {
   completionTokens: {
     name: "completion_tokens_total",
     type: "counter",
-    help: "Completion (output) tokens generated, reasoning included, from Ollama's eval_count.",
-    labels: ["model"],
+    help: "Completion (output) tokens generated, reasoning included, from Ollama's eval_count; by API key name when keys are configured.",
+    labels: ["model", "key"],
     unit: "tokens",
     group: "llm",
     example: "sum by (model) (rate(P_completion_tokens_total[5m]))",
@@ -257,8 +257,8 @@ export const CATALOG = {
   outcomes: {
     name: "request_outcomes_total",
     type: "counter",
-    help: "Every request by its one outcome: completed, client_abort, timeout, upstream_error, rejected, shutdown, internal_error.",
-    labels: ["path", "model", "outcome"],
+    help: "Every request by its one outcome: completed, client_abort, timeout, upstream_error, rejected, shutdown, internal_error; by API key name when keys are configured.",
+    labels: ["path", "model", "outcome", "key"],
     unit: "requests",
     group: "outcomes",
     example: 'sum by (outcome) (rate(P_request_outcomes_total{outcome!="completed"}[5m]))',

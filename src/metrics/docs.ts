@@ -67,6 +67,9 @@ const LABEL_VALUES: Record<CatalogLabel, string> = {
   version:
     "On `build_info`: llmgate's version. On `upstream_version_info`: the upstream's (Ollama's) version.",
   node_version: "The Node.js version llmgate runs on.",
+  key:
+    "The name of the API key the request presented (one of the configured `api-key` names, never the secret); " +
+    'empty (`key=""`) when no keys are configured or the request was refused before its key was known.',
 };
 
 const GROUPS: readonly { group: MetricGroup; title: string; intro: string }[] = [

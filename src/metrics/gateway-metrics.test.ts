@@ -231,7 +231,7 @@ describe("request records", () => {
     const { metrics } = gatewayMetrics();
     metrics.observe(record({ model }));
     expect(await counted(metrics, "request_outcomes_total")).toEqual([
-      { path: "/v1/chat/completions", model: label, outcome: "completed" },
+      { path: "/v1/chat/completions", model: label, outcome: "completed", key: "" },
     ]);
   });
 
@@ -239,7 +239,7 @@ describe("request records", () => {
     const metrics = new GatewayMetrics({ prefix: P, version: "1", processMetrics: false });
     metrics.observe(record({ model: "qwen3:32b" }));
     expect(await counted(metrics, "request_outcomes_total")).toEqual([
-      { path: "/v1/chat/completions", model: "other", outcome: "completed" },
+      { path: "/v1/chat/completions", model: "other", outcome: "completed", key: "" },
     ]);
   });
 
@@ -276,6 +276,7 @@ describe("request records", () => {
         path: "/v1/chat/completions",
         model: "qwen3:32b",
         outcome: o,
+        key: "",
       });
     expect(await outcomes("completed")).toBe(2);
     expect(await outcomes("client_abort")).toBe(1);
@@ -324,8 +325,8 @@ describe("request records", () => {
       }),
     );
     const model = { model: "qwen3:32b" };
-    expect(await value(metrics, "prompt_tokens_total", model)).toBe(20);
-    expect(await value(metrics, "completion_tokens_total", model)).toBe(10);
+    expect(await value(metrics, "prompt_tokens_total", { ...model, key: "" })).toBe(20);
+    expect(await value(metrics, "completion_tokens_total", { ...model, key: "" })).toBe(10);
     expect(await counted(metrics, "done_reasons_total")).toEqual([{ ...model, reason: "length" }]);
     // total - eval: Ollama's queue, load and prefill.
     expect(await histogram(metrics, "engine_time_to_first_token_seconds", model)).toEqual({
@@ -371,7 +372,9 @@ describe("request records", () => {
   test("embeddings: prompt tokens without a generation", async () => {
     const { metrics } = gatewayMetrics();
     metrics.observe(record({ route: "/v1/embeddings", model: "nomic-embed-text", promptTokens: 7 }));
-    expect(await value(metrics, "prompt_tokens_total", { model: "nomic-embed-text:latest" })).toBe(7);
+    expect(await value(metrics, "prompt_tokens_total", { model: "nomic-embed-text:latest", key: "" })).toBe(
+      7,
+    );
     expect(await samples(metrics, "completion_tokens_total")).toEqual([]);
     expect(await samples(metrics, "done_reasons_total")).toEqual([]);
   });
@@ -544,5 +547,34 @@ describe("registry contents", () => {
       (await samples(metrics, name)).filter((s) => s.metricName?.endsWith("_bucket")).map((s) => s.labels.le);
     expect(await bounds("time_to_first_token_seconds")).toEqual([0.5, 2, "+Inf"]);
     expect(await bounds("request_duration_seconds")).toEqual([...CATALOG.requestDuration.buckets, "+Inf"]);
+  });
+});
+
+describe("keys and admission", () => {
+  test("a key's name labels outcomes and tokens; refusals count by reason", async () => {
+    const { metrics } = gatewayMetrics();
+    metrics.observe(record({ key: "alice", generation: { promptTokens: 3, completionTokens: 4 } }));
+    metrics.observe(record({ status: 401, outcome: "rejected", errorCode: "missing_api_key" }));
+    metrics.observe(record({ status: 401, outcome: "rejected", errorCode: "invalid_api_key" }));
+    metrics.observe(record({ key: "alice", status: 429, outcome: "rejected", errorCode: "rate_limited" }));
+    metrics.observe(record({ key: "bob", status: 503, outcome: "rejected", errorCode: "queue_full" }));
+    metrics.observe(record({ key: "bob", status: 503, outcome: "rejected", errorCode: "queue_timeout" }));
+    expect(await value(metrics, "prompt_tokens_total", { model: "qwen3:32b", key: "alice" })).toBe(3);
+    expect(await value(metrics, "completion_tokens_total", { model: "qwen3:32b", key: "alice" })).toBe(4);
+    expect(
+      await value(metrics, "request_outcomes_total", {
+        path: "/v1/chat/completions",
+        model: "qwen3:32b",
+        outcome: "rejected",
+        key: "bob",
+      }),
+    ).toBe(2);
+    for (const [reason, n] of [
+      ["unauthorized", 2],
+      ["rate_limited", 1],
+      ["queue_full", 1],
+      ["queue_timeout", 1],
+    ] as const)
+      expect(await value(metrics, "admission_rejections_total", { reason }), reason).toBe(n);
   });
 });

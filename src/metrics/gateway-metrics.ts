@@ -80,6 +80,15 @@ const ZERO_PATHS = [
 ] as const;
 const ZERO_CODES = ["200", "400", "404", "413", "429", "499", "500", "502", "503", "504"] as const;
 
+/** Error codes that mean the gateway refused the request before the upstream, by rejection reason. */
+const REJECTION_REASONS: Partial<Record<string, string>> = {
+  queue_full: "queue_full",
+  queue_timeout: "queue_timeout",
+  rate_limited: "rate_limited",
+  missing_api_key: "unauthorized",
+  invalid_api_key: "unauthorized",
+};
+
 const MS = 1000;
 const NS = 1e9;
 
@@ -187,7 +196,11 @@ export class GatewayMetrics {
     });
     m.requestSize.observe({ method, path }, r.bytesIn);
     m.responseSize.observe({ code, method, path }, r.bytesOut);
-    m.outcomes.inc({ path, model, outcome: r.outcome });
+    // A key name is one of the configured keys (bounded); requests without keys carry key="".
+    const key = r.key ?? "";
+    m.outcomes.inc({ path, model, outcome: r.outcome, key });
+    const rejection = r.errorCode === undefined ? undefined : REJECTION_REASONS[r.errorCode];
+    if (rejection) m.rejections.inc({ reason: rejection });
 
     const upstreamMs = r.upstreamMs ?? 0;
     const queueMs = r.queueWaitMs ?? 0;
@@ -208,8 +221,8 @@ export class GatewayMetrics {
 
     if (r.generation) {
       const g = r.generation;
-      m.promptTokens.inc({ model }, g.promptTokens);
-      m.completionTokens.inc({ model }, g.completionTokens);
+      m.promptTokens.inc({ model, key }, g.promptTokens);
+      m.completionTokens.inc({ model, key }, g.completionTokens);
       m.doneReasons.inc({ model, reason: doneReasonLabel(g.doneReason) });
       if (g.totalNs !== undefined)
         m.engineTtft.observe({ model }, Math.max(0, g.totalNs - (g.evalNs ?? 0)) / NS);
@@ -222,7 +235,7 @@ export class GatewayMetrics {
       }
     } else if (r.promptTokens !== undefined) {
       // Embeddings: prompt tokens only.
-      m.promptTokens.inc({ model }, r.promptTokens);
+      m.promptTokens.inc({ model, key }, r.promptTokens);
     }
   }
 

@@ -12,6 +12,8 @@ export interface UpstreamOptions {
   firstByteTimeoutMs: number;
   /** Longest silence between two body chunks. */
   idleTimeoutMs: number;
+  /** Sent as `Authorization: Bearer <token>` on every upstream request (e.g. Ollama behind an authenticating proxy). */
+  apiKey?: string;
 }
 
 export interface UpstreamRequest {
@@ -58,7 +60,9 @@ export class Upstream {
       const res = await this.#pool.request({
         method: req.method as "GET",
         path: req.path,
-        headers: req.headers,
+        headers: this.#options.apiKey
+          ? { ...req.headers, authorization: `Bearer ${this.#options.apiKey}` }
+          : req.headers,
         body: req.body ?? null,
         signal: req.signal,
         headersTimeout: req.firstByteTimeoutMs ?? this.#options.firstByteTimeoutMs,

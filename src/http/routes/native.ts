@@ -5,6 +5,7 @@ import { PassThrough } from "node:stream";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { createNdjsonObserver } from "../../translate/index.js";
 import { classifyUpstreamError } from "../../upstream/client.js";
+import { admit } from "../admit.js";
 import { readBody } from "../body.js";
 import type { GatewayDeps } from "../deps.js";
 import { failRequest } from "../fail.js";
@@ -30,6 +31,8 @@ const DROP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", 
 
 /** Native routes whose (small, JSON) bodies are read whole, to learn the model for logs and metrics. */
 const BUFFERED = new Set(["/api/chat", "/api/generate", "/api/embed", "/api/embeddings", "/api/show"]);
+/** Native routes that occupy the model, and so wait for an admission slot. */
+const ADMITTED = new Set(["/api/chat", "/api/generate", "/api/embed", "/api/embeddings"]);
 /** Native routes that generate, whose NDJSON is watched (never altered) for tokens, timings and error lines. */
 const GENERATING = new Set(["/api/chat", "/api/generate"]);
 
@@ -55,6 +58,7 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
     if (length !== undefined) headers["content-length"] = length;
   }
 
+  if (ADMITTED.has(ctx.route)) await admit(ctx, deps);
   ctx.markUpstreamStart();
   const res = await deps.upstream.request({
     method: ctx.method,

@@ -22,6 +22,7 @@ import {
   toOllamaGenerateRequest,
 } from "../../translate/index.js";
 import { classifyUpstreamError } from "../../upstream/client.js";
+import { admit } from "../admit.js";
 import { readJson } from "../body.js";
 import type { GatewayDeps } from "../deps.js";
 import { openUpstream, relayGeneration } from "../relay.js";
@@ -37,15 +38,17 @@ function responseContext(id: string, model: string, includeUsage: boolean): Resp
 }
 
 export async function chatCompletions(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
-  const req = parseChatCompletionRequest(await readJson(ctx, deps.config.bodyLimitBytes));
+  const req = parseChatCompletionRequest(await readJson(ctx, deps.config));
   ctx.model = req.model;
   ctx.stream = req.stream === true;
   const rc = responseContext(completionId("chatcmpl"), req.model, req.stream_options?.include_usage === true);
+  const upstreamRequest = toOllamaChatRequest(req);
+  await admit(ctx, deps);
   await relayGeneration(
     ctx,
     deps,
     "/api/chat",
-    toOllamaChatRequest(req),
+    upstreamRequest,
     ctx.stream
       ? { kind: "sse", codec: createChatSseTranslator(rc) }
       : { kind: "json", codec: createChatAggregator(rc) },
@@ -53,15 +56,17 @@ export async function chatCompletions(ctx: RequestContext, deps: GatewayDeps): P
 }
 
 export async function completions(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
-  const req = parseCompletionRequest(await readJson(ctx, deps.config.bodyLimitBytes));
+  const req = parseCompletionRequest(await readJson(ctx, deps.config));
   ctx.model = req.model;
   ctx.stream = req.stream === true;
   const rc = responseContext(completionId("cmpl"), req.model, req.stream_options?.include_usage === true);
+  const upstreamRequest = toOllamaGenerateRequest(req);
+  await admit(ctx, deps);
   await relayGeneration(
     ctx,
     deps,
     "/api/generate",
-    toOllamaGenerateRequest(req),
+    upstreamRequest,
     ctx.stream
       ? { kind: "sse", codec: createCompletionSseTranslator(rc) }
       : { kind: "json", codec: createCompletionAggregator(rc) },
@@ -69,15 +74,11 @@ export async function completions(ctx: RequestContext, deps: GatewayDeps): Promi
 }
 
 export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
-  const req = parseEmbeddingRequest(await readJson(ctx, deps.config.bodyLimitBytes));
+  const req = parseEmbeddingRequest(await readJson(ctx, deps.config));
   ctx.model = req.model;
-  const res = await readUpstreamJson<OllamaEmbedResponse>(
-    ctx,
-    deps,
-    "POST",
-    "/api/embed",
-    toOllamaEmbedRequest(req),
-  );
+  const upstreamRequest = toOllamaEmbedRequest(req);
+  await admit(ctx, deps);
+  const res = await readUpstreamJson<OllamaEmbedResponse>(ctx, deps, "POST", "/api/embed", upstreamRequest);
   ctx.promptTokens = res.prompt_eval_count ?? 0;
   ctx.sendJson(200, toEmbeddingList(res, req));
   ctx.finish("completed");
