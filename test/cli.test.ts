@@ -47,6 +47,31 @@ describe("llmgate serve", () => {
     expect(await p.exited).toBe(0);
   });
 
+  test("listening beyond loopback without API keys warns; with keys it does not", async () => {
+    const open = start(["serve", "--listen", "0.0.0.0:0", "--upstream", "http://127.0.0.1:9"]);
+    const warning = await open.waitForLog(
+      (l) => typeof l.msg === "string" && l.msg.includes("beyond loopback"),
+    );
+    expect(warning.msg).toContain("--api-key");
+    open.child.kill("SIGTERM");
+    expect(await open.exited).toBe(0);
+    const keyed = start([
+      "serve",
+      "--listen",
+      "0.0.0.0:0",
+      "--upstream",
+      "http://127.0.0.1:9",
+      "--api-key",
+      "ops=0123456789",
+    ]);
+    await keyed.waitForLog((l) => typeof l.msg === "string" && l.msg.includes("upstream is not answering"));
+    expect(keyed.logs.some((l) => typeof l.msg === "string" && l.msg.includes("beyond loopback"))).toBe(
+      false,
+    );
+    keyed.child.kill("SIGTERM");
+    expect(await keyed.exited).toBe(0);
+  });
+
   test("a bad config value exits non-zero naming the key and where it came from", async () => {
     const flag = start(["serve", "--listen", "nope"]);
     expect(await flag.exited).toBe(2);

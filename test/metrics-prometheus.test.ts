@@ -51,7 +51,9 @@ beforeAll(async () => {
         metrics_path: "/metrics",
         scheme: "http",
         // The seed put `labels` beside static_configs, where Prometheus rejects them; they belong inside.
-        static_configs: [{ targets: [target], labels: { instance: "qwen3-32b-web-gateway", environment: "production" } }],
+        static_configs: [
+          { targets: [target], labels: { instance: "qwen3-32b-web-gateway", environment: "production" } },
+        ],
       },
     ],
   });

@@ -23,6 +23,12 @@ interface Waiter {
   settled: boolean;
 }
 
+/**
+ * Retry-After for a refused request. The queue holds at most `maxQueue` requests for `queueTimeoutMs`, so
+ * a slot is likely within a few seconds of a refusal; clients that honour it spread their retries.
+ */
+const RETRY_AFTER_S = 5;
+
 /** Rejection reasons, as metrics label them. */
 export type RejectionReason = "queue_full" | "queue_timeout";
 
@@ -62,6 +68,7 @@ export class AdmissionQueue {
         new GatewayError(
           "queue_full",
           `the gateway is at capacity: ${maxConcurrency} requests running and ${maxQueue} waiting`,
+          { retryAfterS: RETRY_AFTER_S },
         ),
       );
     return new Promise<Release>((resolve, reject) => {
@@ -76,6 +83,7 @@ export class AdmissionQueue {
             new GatewayError(
               "queue_timeout",
               `waited ${queueTimeoutMs} ms in the gateway's queue without getting a slot`,
+              { retryAfterS: RETRY_AFTER_S },
             ),
           );
         }, queueTimeoutMs),

@@ -37,6 +37,12 @@ export class GatewayServer {
         // Slowloris guards: a client must send its headers, and its whole body, in bounded time (then 408).
         headersTimeout: deps.config.headerTimeoutMs,
         requestTimeout: deps.config.requestTimeoutMs,
+        // Node checks those timeouts on an interval (30 s by default), which would let a slow client hold on
+        // for up to 30 s longer; check often enough that the configured timeouts mean what they say.
+        connectionsCheckingInterval: Math.min(
+          1000,
+          Math.max(50, Math.floor(deps.config.headerTimeoutMs / 4)),
+        ),
         keepAliveTimeout: 65_000,
       },
       (req, res) => {
@@ -49,10 +55,17 @@ export class GatewayServer {
         this.#connections--;
       });
     });
-    this.server.on("clientError", (err, socket) => {
-      if (socket.writable)
-        socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-      deps.logger.debug({ err: err.message }, "malformed HTTP from a client");
+    this.server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+      // Node's own protocol errors: a slow client (408), oversized headers (431), anything else malformed (400).
+      const status =
+        err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? "408 Request Timeout"
+          : err.code === "HPE_HEADER_OVERFLOW"
+            ? "431 Request Header Fields Too Large"
+            : "400 Bad Request";
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      else socket.destroy();
+      deps.logger.debug({ err: err.message, code: err.code }, "client protocol error");
     });
   }
 

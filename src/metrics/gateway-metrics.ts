@@ -157,6 +157,8 @@ export class GatewayMetrics {
     set(this.m.requestsInFlight, () => this.m.requestsInFlight.set(this.#state?.inflight() ?? 0));
     set(this.m.openConnections, () => this.m.openConnections.set(this.#state?.connections() ?? 0));
     set(this.m.queueLength, () => this.m.queueLength.set(this.#state?.queueLength() ?? 0));
+    set(this.m.concurrencyLimit, () => this.m.concurrencyLimit.set(this.#state?.concurrencyLimit() ?? 0));
+    set(this.m.upstreamActive, () => this.m.upstreamActive.set(this.#state?.upstreamActive() ?? 0));
     set(this.m.upstreamUp, () => this.#syncUpstream());
     set(this.m.modelExpiresIn, () => this.#syncExpiry());
   }
