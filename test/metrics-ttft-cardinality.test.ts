@@ -31,7 +31,8 @@ describe("time to first token", () => {
         },
       ],
     ] as const) {
-      for (let i = 0; i < 3; i++) {
+      const gaps: number[] = [];
+      for (let i = 0; i < 5; i++) {
         const before = await Scrape.from(stack.gateway.url);
         const started = performance.now();
         const res = await fetch(`${stack.gateway.url}${path}`, {
@@ -62,15 +63,22 @@ describe("time to first token", () => {
             before.sum("llmgate_time_to_first_token_seconds_count"),
         ).toBe(1);
         expect(clientTtft).toBeDefined();
-        // The gateway's clock starts when the request arrives, the client's a little earlier.
-        expect(
-          Math.abs((clientTtft ?? 0) - reported),
-          `${path}: client ${clientTtft} ms, reported ${reported} ms`,
-        ).toBeLessThan(10);
+        // The client's clock starts before the request arrives and stops after the bytes left the gateway, so
+        // the reported TTFT can never exceed the client's (1 ms allowed for clock granularity).
+        expect(reported, `${path}: client ${clientTtft} ms, reported ${reported} ms`).toBeLessThanOrEqual(
+          (clientTtft ?? 0) + 1,
+        );
         expect(reported).toBeCloseTo(record.ttftMs ?? -1, 6);
         // And it is the first token, not the whole answer.
         expect(clientTotal - reported).toBeGreaterThan(200);
+        gaps.push((clientTtft ?? 0) - reported);
       }
+      // Within a few milliseconds of what the client saw. The closest of five trials is compared, because a
+      // busy machine can stall the client (sharing this process with the gateway) at any single moment.
+      expect(
+        Math.min(...gaps),
+        `${path}: client minus reported, ms: ${gaps.map((g) => g.toFixed(2)).join(", ")}`,
+      ).toBeLessThan(5);
     }
   });
 });
