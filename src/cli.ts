@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The llmgate command line: `serve` (the gateway) and `simulate` (an Ollama stand-in for tests and demos).
+// The llmgate command line: `serve` (the gateway), `simulate` (an Ollama stand-in), `assets` (the monitoring kit).
 
 import { Command } from "commander";
+import { assetsCommand } from "./cli/assets.js";
 import { serveCommand } from "./cli/serve.js";
 import { simulateCommand } from "./cli/simulate.js";
 import { VERSION } from "./version.js";
@@ -10,6 +11,7 @@ const program = new Command("llmgate")
   .description("An OpenAI-compatible, observable gateway for Ollama.")
   .version(VERSION)
   .addCommand(serveCommand())
-  .addCommand(simulateCommand());
+  .addCommand(simulateCommand())
+  .addCommand(assetsCommand());
 
 await program.parseAsync(process.argv);
