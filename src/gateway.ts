@@ -113,6 +113,7 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
     inflight: () => server.inflight,
     connections: () => server.connections,
     queueLength: () => admission?.queued ?? 0,
+    queueCapacity: () => (admission ? config.maxQueue : 0),
     concurrencyLimit: () => config.maxConcurrency,
     upstreamActive: () => admission?.active ?? 0,
   });

@@ -375,6 +375,15 @@ export const CATALOG = {
     group: "admission",
     example: "P_queue_length",
   },
+  queueCapacity: {
+    name: "queue_capacity",
+    type: "gauge",
+    help: "Most requests the admission queue holds (max-queue); 0 when admission is off.",
+    labels: [],
+    unit: "requests",
+    group: "admission",
+    example: "P_queue_length / P_queue_capacity > 0.8",
+  },
   concurrencyLimit: {
     name: "concurrency_limit",
     type: "gauge",

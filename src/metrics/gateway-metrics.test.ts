@@ -427,14 +427,18 @@ describe("state and upstream gauges", () => {
       inflight: () => inflight,
       connections: () => 7,
       queueLength: () => 2,
-      concurrencyLimit: () => 0,
-      upstreamActive: () => 0,
+      queueCapacity: () => 50,
+      concurrencyLimit: () => 8,
+      upstreamActive: () => 3,
     });
     expect(await scrape(metrics)).toContain("\nt_requests_in_flight 4\n");
     inflight = 1;
     expect(await scrape(metrics)).toContain("\nt_requests_in_flight 1\n");
     expect(await value(metrics, "open_connections")).toBe(7);
     expect(await value(metrics, "queue_length")).toBe(2);
+    expect(await value(metrics, "queue_capacity")).toBe(50);
+    expect(await value(metrics, "concurrency_limit")).toBe(8);
+    expect(await value(metrics, "upstream_active_requests")).toBe(3);
   });
 
   test("the upstream snapshot becomes gauges; a model that unloads loses all its per-model series", async () => {

@@ -27,6 +27,8 @@ export interface GatewayState {
   inflight(): number;
   connections(): number;
   queueLength(): number;
+  /** Admission queue size; 0 when admission is off. */
+  queueCapacity(): number;
   /** Admission limit towards the upstream; 0 when unlimited. */
   concurrencyLimit(): number;
   upstreamActive(): number;
@@ -78,6 +80,10 @@ const ZERO_PATHS = [
   "/api/chat",
   "/api/generate",
 ] as const;
+const ZERO_ERROR_CLASSES = ["connect", "timeout", "status", "protocol"] as const;
+const ZERO_REJECTIONS = ["queue_full", "queue_timeout", "rate_limited", "unauthorized"] as const;
+/** Stream outcomes created at zero for each model when it is first seen, so the first failed stream counts. */
+const STREAM_OUTCOMES = ["completed", "client_abort", "timeout", "upstream_error", "shutdown"] as const;
 const ZERO_CODES = ["200", "400", "404", "413", "429", "499", "500", "502", "503", "504"] as const;
 
 /** Error codes that mean the gateway refused the request before the upstream, by rejection reason. */
@@ -102,6 +108,8 @@ export class GatewayMetrics {
   /** Models whose per-model gauges are set, to remove exactly those that left /api/ps. */
   #modelSeries = new Set<string>();
   #syncedSnapshot?: UpstreamView["snapshot"];
+  /** Model labels whose stream outcomes exist (bounded like the model label itself). */
+  readonly #streamModels = new Set<string>();
 
   constructor(options: GatewayMetricsOptions) {
     this.prefix = options.prefix;
@@ -117,6 +125,9 @@ export class GatewayMetrics {
     this.m.upstreamUp.set(0);
     for (const path of ZERO_PATHS)
       for (const code of ZERO_CODES) this.m.requestsTotal.inc({ code, method: "POST", path }, 0);
+    for (const path of ZERO_PATHS)
+      for (const klass of ZERO_ERROR_CLASSES) this.m.upstreamErrors.inc({ path, class: klass }, 0);
+    for (const reason of ZERO_REJECTIONS) this.m.rejections.inc({ reason }, 0);
     if (options.processMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: `${options.prefix}_` });
       for (const name of LINT_REJECTED_DEFAULTS)
@@ -157,6 +168,7 @@ export class GatewayMetrics {
     set(this.m.requestsInFlight, () => this.m.requestsInFlight.set(this.#state?.inflight() ?? 0));
     set(this.m.openConnections, () => this.m.openConnections.set(this.#state?.connections() ?? 0));
     set(this.m.queueLength, () => this.m.queueLength.set(this.#state?.queueLength() ?? 0));
+    set(this.m.queueCapacity, () => this.m.queueCapacity.set(this.#state?.queueCapacity() ?? 0));
     set(this.m.concurrencyLimit, () => this.m.concurrencyLimit.set(this.#state?.concurrencyLimit() ?? 0));
     set(this.m.upstreamActive, () => this.m.upstreamActive.set(this.#state?.upstreamActive() ?? 0));
     set(this.m.upstreamUp, () => this.#syncUpstream());
@@ -213,7 +225,13 @@ export class GatewayMetrics {
       m.upstreamFirstByte.observe({ path }, r.upstreamFirstByteMs / MS);
     if (r.upstreamErrorClass !== undefined) m.upstreamErrors.inc({ path, class: r.upstreamErrorClass });
 
-    if (r.streamStarted) m.streams.inc({ model, outcome: r.outcome });
+    if (r.streamStarted) {
+      if (!this.#streamModels.has(model)) {
+        this.#streamModels.add(model);
+        for (const outcome of STREAM_OUTCOMES) m.streams.inc({ model, outcome }, 0);
+      }
+      m.streams.inc({ model, outcome: r.outcome });
+    }
     if (r.ttftMs !== undefined && r.stream) {
       m.ttft.observe({ labels: { model }, value: r.ttftMs / MS, exemplarLabels: exemplar });
       const tokens = r.completionTokens ?? 0;
