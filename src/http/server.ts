@@ -55,6 +55,11 @@ export class GatewayServer {
         this.#connections--;
       });
     });
+    // An Expect header other than 100-continue may be ignored (RFC 9110 §10.1.1); Node would answer 417 by
+    // itself, uncounted and without a request id, so such requests are handled like any other.
+    this.server.on("checkExpectation", (req, res) => {
+      void this.#handle(req, res);
+    });
     this.server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
       // Node's own protocol errors: a slow client (408), oversized headers (431), anything else malformed (400).
       const status =
@@ -63,7 +68,11 @@ export class GatewayServer {
           : err.code === "HPE_HEADER_OVERFLOW"
             ? "431 Request Header Fields Too Large"
             : "400 Bad Request";
-      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      // A response already under way on this connection must not get a status line in the middle of its body:
+      // then the only honest move is to cut the connection (what Node's default handler does too).
+      const busy = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+      if (socket.writable && !busy)
+        socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       else socket.destroy();
       deps.logger.debug({ err: err.message, code: err.code }, "client protocol error");
     });
