@@ -70,7 +70,8 @@ export class GatewayServer {
             : "400 Bad Request";
       // A response already under way on this connection must not get a status line in the middle of its body:
       // then the only honest move is to cut the connection (what Node's default handler does too).
-      const busy = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+      const busy =
+        (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
       if (socket.writable && !busy)
         socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       else socket.destroy();
