@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian programs the test suite drives (Prometheus, promtool, Alertmanager, amtool), naming them when it cannot.
+# Installs the Debian programs the test suite drives (Prometheus, promtool, Alertmanager, amtool, Chromium), naming them when it cannot.
 #
 # Contract: exits 0 when every program below is present (installing the missing packages with apt-get when run
 # as root), and 1 with the packages and the command to install them otherwise. Tests spawn their own instances
@@ -13,6 +13,8 @@ programs=(
   prometheus=prometheus
   amtool=prometheus-alertmanager
   prometheus-alertmanager=prometheus-alertmanager
+  # The dashboard's browser tests drive Debian's Chromium through playwright-core; never a downloaded browser.
+  chromium=chromium
 )
 
 missing_packages() {

@@ -8,6 +8,7 @@ import { KeyRing } from "./auth/api-keys.js";
 import { RateLimiter } from "./auth/rate-limit.js";
 import { ConfigError } from "./config/load.js";
 import type { ServeConfig } from "./config/serve-config.js";
+import { createDashboard, type Dashboard } from "./dashboard/index.js";
 import { RequestEvents, type RequestListener } from "./events/request-events.js";
 import { GatewayServer } from "./http/server.js";
 import { accessLogger } from "./log/access-log.js";
@@ -28,6 +29,8 @@ export interface RunningGateway {
   events: RequestEvents;
   metrics: GatewayMetrics;
   poller: ModelPoller;
+  /** The dashboard's history and pages; absent with --no-ui. */
+  dashboard?: Dashboard;
   /** Where /metrics is served: the main URL, or the separate metrics listener. */
   metricsUrl: string;
   simulator?: RunningSimulator;
@@ -102,12 +105,34 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
       limiter.charge(record.key, (record.promptTokens ?? 0) + (record.completionTokens ?? 0));
   });
   events.on(accessLogger(logger));
+  // The dashboard listens to the same records as the metrics, so its numbers and /metrics agree.
+  const dashboard = config.ui
+    ? createDashboard({
+        keys,
+        adminKeys: config.adminKeys,
+        corsOrigins: config.corsOrigins,
+        metricsBuckets: config.metricsBuckets,
+        upstream: poller,
+        upstreamUrl,
+        version: VERSION,
+        maxQueue: config.maxQueue,
+        onError: (err) => logger.error({ err }, "dashboard failed"),
+      })
+    : undefined;
+  if (dashboard) {
+    events.on((record) => dashboard.observe(record));
+    if (!dashboard.assetsBuilt)
+      logger.warn("the dashboard's pages are not built (dist/ui is missing): run `npm run build`");
+  }
   for (const listener of options.listeners ?? []) events.on(listener);
 
   const metricsHandler = createMetricsHandler(metrics.registry, config.metricsToken);
   const server = new GatewayServer(
     { config, upstream, events, logger, admission, keys, limiter },
-    config.metricsListen ? {} : { metrics: metricsHandler },
+    {
+      ...(config.metricsListen ? {} : { metrics: metricsHandler }),
+      ...(dashboard ? { dashboard: dashboard.route } : {}),
+    },
   );
   metrics.bindState({
     inflight: () => server.inflight,
@@ -117,6 +142,13 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
     concurrencyLimit: () => config.maxConcurrency,
     upstreamActive: () => admission?.active ?? 0,
   });
+  dashboard?.bindState({
+    inflight: () => server.inflight,
+    queued: () => admission?.queued ?? 0,
+    upstreamActive: () => admission?.active ?? 0,
+    concurrencyLimit: () => config.maxConcurrency,
+  });
+  dashboard?.start();
   const address = await server.listen(config.listen.host, config.listen.port);
   const url = urlOf(address);
   logger.info({ url, upstream: upstreamUrl }, `llmgate listening on ${url}`);
@@ -166,11 +198,13 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
     events,
     metrics,
     poller,
+    ...(dashboard ? { dashboard } : {}),
     metricsUrl,
     ...(simulator ? { simulator } : {}),
     async stop(graceMs = config.shutdownGraceMs) {
       const result = await server.drain(graceMs);
       poller.stop();
+      dashboard?.stop();
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await upstream.close();
       await simulator?.close();

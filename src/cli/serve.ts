@@ -17,11 +17,22 @@ export function serveCommand(): Command {
     .option("-c, --config <FILE>", "YAML config file with the keys below (env: LLMGATE_CONFIG)");
   const attribute = new Map<string, string>();
   for (const spec of SERVE_KEYS) {
+    const help = `${spec.description} (env: ${envName(spec.key)}; default: ${spec.default})`;
+    if (spec.default === true) {
+      // A switch that is on by default is turned off with --no-<key>. The hidden positive twin keeps
+      // commander from defaulting the value to true, so "not given" stays undefined and the environment
+      // and the config file still apply (flags > environment > file > defaults).
+      const on = new Option(`--${spec.key}`).hideHelp();
+      cmd.addOption(on);
+      cmd.addOption(new Option(`--no-${spec.key}`, help));
+      attribute.set(spec.key, on.attributeName());
+      continue;
+    }
     const flags = "arg" in spec ? `--${spec.key} <${spec.arg}>` : `--${spec.key}`;
-    const option = new Option(
-      flags,
-      `${spec.description} (env: ${envName(spec.key)}; default: ${spec.default})`,
-    );
+    const option = new Option(flags, help);
+    // Commander keeps only the last value of a repeated flag unless told to collect them.
+    if ("repeatable" in spec && spec.repeatable)
+      option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
     attribute.set(spec.key, option.attributeName());
     cmd.addOption(option);
   }

@@ -139,12 +139,18 @@ const list = <T>(parse: (entry: string) => T | string, expected: string) =>
   });
 const apiKeys = list(parseApiKey, "NAME=SECRET");
 const keyLimits = list(parseKeyLimit, "NAME:rpm=N,tpm=N");
+const keyNames = list(
+  (entry) =>
+    /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(entry) ? { name: entry } : `"${entry}" is not an API key name`,
+  "a key name",
+);
+// `list` reads a string result as an error message, so parsed values are wrapped (then unwrapped in serve-config).
 const origins = list((entry) => {
-  if (entry === "*") return entry;
+  if (entry === "*") return { origin: entry };
   try {
     const url = new URL(entry);
     if ((url.protocol === "http:" || url.protocol === "https:") && url.origin === entry.replace(/\/$/, ""))
-      return url.origin;
+      return { origin: url.origin };
   } catch {
     // reported below
   }
@@ -265,6 +271,15 @@ export const SERVE_KEYS = [
     repeatable: true,
   },
   {
+    key: "admin-key",
+    schema: keyNames,
+    arg: "NAME",
+    description:
+      "name of an api-key that may see the dashboard's data; repeatable; none: every configured key may",
+    default: "",
+    repeatable: true,
+  },
+  {
     key: "upstream-api-key",
     schema: text,
     arg: "TOKEN",
@@ -338,6 +353,13 @@ export const SERVE_KEYS = [
     description: "histogram bucket bounds for one metric (name without prefix); repeatable, or ';'-separated",
     default: "",
     repeatable: true,
+  },
+  {
+    key: "ui",
+    schema: bool,
+    description:
+      "serve the dashboard (/ui/), the chat playground, /status.json and /widget.js; --no-ui turns them off",
+    default: true,
   },
   {
     key: "log-level",

@@ -23,6 +23,8 @@ export interface ServeConfig {
   queueTimeoutMs: number;
   apiKeys: ApiKey[];
   keyLimits: { name: string; limits: KeyLimits }[];
+  /** Names of the API keys that may see the dashboard's data; empty: every configured key. */
+  adminKeys: string[];
   upstreamApiKey: string;
   corsOrigins: string[];
   headerTimeoutMs: number;
@@ -36,6 +38,8 @@ export interface ServeConfig {
   metricsToken: string;
   /** Histogram bucket overrides by metric name (without prefix). */
   metricsBuckets: Record<string, number[]>;
+  /** Serve the dashboard, the playground, /status.json and /widget.js. */
+  ui: boolean;
   logLevel: LogLevel;
 }
 
@@ -51,6 +55,9 @@ export function loadServeConfig(sources: ConfigSources): ServeConfig {
   for (const { name } of config.keyLimits)
     if (!names.has(name))
       throw new ConfigError(`config error:\n  key-limit: "${name}" is not the name of a configured api-key`);
+  for (const name of config.adminKeys)
+    if (!names.has(name))
+      throw new ConfigError(`config error:\n  admin-key: "${name}" is not the name of a configured api-key`);
   if (config.requestTimeoutMs > 0 && config.headerTimeoutMs > config.requestTimeoutMs)
     throw new ConfigError("config error:\n  header-timeout: must not be longer than request-timeout");
   return config;
@@ -72,8 +79,9 @@ function buildServeConfig(v: Record<string, unknown>): ServeConfig {
     queueTimeoutMs: v["queue-timeout"] as number,
     apiKeys: v["api-key"] as ApiKey[],
     keyLimits: v["key-limit"] as ServeConfig["keyLimits"],
+    adminKeys: (v["admin-key"] as { name: string }[]).map((k) => k.name),
     upstreamApiKey: v["upstream-api-key"] as string,
-    corsOrigins: v["cors-origin"] as string[],
+    corsOrigins: (v["cors-origin"] as { origin: string }[]).map((o) => o.origin),
     headerTimeoutMs: v["header-timeout"] as number,
     requestTimeoutMs: v["request-timeout"] as number,
     jsonMaxDepth: v["json-max-depth"] as number,
@@ -82,6 +90,7 @@ function buildServeConfig(v: Record<string, unknown>): ServeConfig {
     metricsListen: v["metrics-listen"] as ServeConfig["metricsListen"],
     metricsToken: v["metrics-token"] as string,
     metricsBuckets: v["metrics-buckets"] as Record<string, number[]>,
+    ui: v.ui as boolean,
     logLevel: v["log-level"] as LogLevel,
   };
 }

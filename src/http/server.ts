@@ -3,6 +3,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { DashboardRoute } from "../dashboard/index.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { MetricsHandler } from "../metrics/handler.js";
 import { type Cors, createCors } from "./cors.js";
@@ -14,12 +15,18 @@ import { matchRoute, type RouteEnv } from "./router.js";
 export interface GatewayServerOptions {
   /** Serves /metrics on this listener; absent when metrics have their own listener. Scrapes are not counted as requests. */
   metrics?: MetricsHandler;
+  /**
+   * The dashboard's paths (/ui/*, /status.json, /widget.js, and GET / from a browser); absent with --no-ui.
+   * Like scrapes, they are not counted as requests, so watching the dashboard does not change what it shows.
+   */
+  dashboard?: DashboardRoute;
 }
 
 export class GatewayServer {
   readonly server: Server;
   readonly #deps: GatewayDeps;
   readonly #metrics: MetricsHandler | undefined;
+  readonly #dashboard: DashboardRoute | undefined;
   #connections = 0;
   readonly #inflight = new Set<RequestContext>();
   readonly #env: RouteEnv;
@@ -30,6 +37,7 @@ export class GatewayServer {
   constructor(deps: GatewayDeps, options: GatewayServerOptions = {}) {
     this.#deps = deps;
     this.#metrics = options.metrics;
+    this.#dashboard = options.dashboard;
     this.#env = { deps, isDraining: () => this.#draining };
     this.#cors = createCors(deps.config.corsOrigins);
     this.server = createServer(
@@ -111,6 +119,7 @@ export class GatewayServer {
       });
       return;
     }
+    if (this.#dashboard?.(req, res, pathname)) return;
     const match = matchRoute(method, pathname);
     const ctx = new RequestContext(req, res, match.route, this.#deps.events);
     this.#inflight.add(ctx);
