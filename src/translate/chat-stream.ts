@@ -1,10 +1,9 @@
 // /api/chat NDJSON → /v1/chat/completions SSE (`chat.completion.chunk` frames, then finish, usage and [DONE]).
-import type { GatewayError } from "../errors/gateway-error.js";
 import type { ChatCompletionDelta, ToolCallDelta } from "../openai/responses.js";
-import { readChatPiece, toFinishReason, toTokenLogprobs, toToolCall, toUsage } from "./ollama-output.js";
-import { SSE_DONE, sseError } from "./sse.js";
+import { readChatPiece, toFinishReason, toTokenLogprobs, toToolCall } from "./ollama-output.js";
+import { createSseTranslator, sseUsageAndDone } from "./sse.js";
 import type { ResponseContext, SseTranslator } from "./types.js";
-import { createUpstreamReader, type UpstreamObject } from "./upstream-reader.js";
+import type { UpstreamObject } from "./upstream-reader.js";
 
 /**
  * Frames, in order: content deltas (the first carries `role:"assistant"` and a `content` string), one finish
@@ -19,81 +18,52 @@ export function createChatSseTranslator(ctx: ResponseContext): SseTranslator {
   const usageNull = ctx.includeUsage ? `,"usage":null` : "";
   const tail = `,"finish_reason":null}]${usageNull}}\n\n`;
 
-  let out = "";
-  let roleSent = false;
-  let toolCalls = 0;
+  return createSseTranslator((emit, state) => {
+    let roleSent = false;
+    let toolCalls = 0;
 
-  function delta(
-    content: string,
-    reasoning: string,
-    calls: ToolCallDelta[] | undefined,
-    logprobs?: unknown[],
-  ): void {
-    const d: ChatCompletionDelta = {};
-    if (!roleSent) {
-      roleSent = true;
-      d.role = "assistant";
-      d.content = content;
-    } else if (content !== "") {
-      d.content = content;
+    function delta(
+      content: string,
+      reasoning: string,
+      calls: ToolCallDelta[] | undefined,
+      logprobs?: unknown[],
+    ): void {
+      const d: ChatCompletionDelta = {};
+      if (!roleSent) {
+        roleSent = true;
+        d.role = "assistant";
+        d.content = content;
+      } else if (content !== "") {
+        d.content = content;
+      }
+      if (reasoning !== "") d.reasoning = reasoning;
+      if (calls !== undefined) d.tool_calls = calls;
+      const lp =
+        logprobs === undefined ? "" : `,"logprobs":${JSON.stringify({ content: toTokenLogprobs(logprobs) })}`;
+      emit(head + JSON.stringify(d) + lp + tail);
     }
-    if (reasoning !== "") d.reasoning = reasoning;
-    if (calls !== undefined) d.tool_calls = calls;
-    const lp =
-      logprobs === undefined ? "" : `,"logprobs":${JSON.stringify({ content: toTokenLogprobs(logprobs) })}`;
-    out += head + JSON.stringify(d) + lp + tail;
-  }
 
-  function onObject(obj: UpstreamObject, done: boolean): void {
-    const piece = readChatPiece(obj);
-    const calls = piece.toolCalls?.map((call): ToolCallDelta => {
-      const index = toolCalls++;
-      return { index, ...toToolCall(call, index, ctx) };
-    });
-    const hasOutput = piece.content !== "" || piece.thinking !== "" || calls !== undefined;
-    if (hasOutput) reader.state.contentStarted = true;
-    if (piece.thinking !== "" && (piece.content !== "" || calls !== undefined)) {
-      delta("", piece.thinking, undefined, piece.logprobs);
-      delta(piece.content, "", calls);
-    } else if (hasOutput || piece.logprobs !== undefined) {
-      delta(piece.content, piece.thinking, calls, piece.logprobs);
+    function onObject(obj: UpstreamObject, done: boolean): void {
+      const piece = readChatPiece(obj);
+      const calls = piece.toolCalls?.map((call): ToolCallDelta => {
+        const index = toolCalls++;
+        return { index, ...toToolCall(call, index, ctx) };
+      });
+      const hasOutput = piece.content !== "" || piece.thinking !== "" || calls !== undefined;
+      if (hasOutput) state.contentStarted = true;
+      if (piece.thinking !== "" && (piece.content !== "" || calls !== undefined)) {
+        delta("", piece.thinking, undefined, piece.logprobs);
+        delta(piece.content, "", calls);
+      } else if (hasOutput || piece.logprobs !== undefined) {
+        delta(piece.content, piece.thinking, calls, piece.logprobs);
+      }
+      if (!done) return;
+      if (!roleSent) delta("", "", undefined);
+      const finish = toFinishReason(state.doneReason, toolCalls > 0);
+      emit(`${head}{},"finish_reason":"${finish}"}]${usageNull}}\n\n`);
+      emit(sseUsageAndDone(envelope, ctx.includeUsage, state.stats));
     }
-    if (!done) return;
-    if (!roleSent) delta("", "", undefined);
-    const finish = toFinishReason(reader.state.doneReason, toolCalls > 0);
-    out += `${head}{},"finish_reason":"${finish}"}]${usageNull}}\n\n`;
-    if (ctx.includeUsage) {
-      out += `data: ${envelope}"choices":[],"usage":${JSON.stringify(toUsage(reader.state.stats))}}\n\n`;
-    }
-    out += SSE_DONE;
-  }
 
-  const reader = createUpstreamReader({
-    onObject,
-    onError(err) {
-      out += sseError(err);
-    },
+    return onObject;
   });
-
-  function take(): string {
-    const text = out;
-    out = "";
-    return text;
-  }
-
-  return {
-    state: reader.state,
-    push(bytes) {
-      reader.push(bytes);
-      return take();
-    },
-    end() {
-      reader.end();
-      return take();
-    },
-    fail(err: GatewayError) {
-      reader.fail(err);
-      return take();
-    },
-  };
 }

@@ -1,5 +1,9 @@
 // Server-sent event frames as OpenAI streams them (https://html.spec.whatwg.org/multipage/server-sent-events.html).
 import { type GatewayError, openAIErrorBody } from "../errors/gateway-error.js";
+import type { OllamaStats } from "../ollama/types.js";
+import { toUsage } from "./ollama-output.js";
+import type { SseTranslator } from "./types.js";
+import { createUpstreamReader, type ReaderState, type UpstreamObject } from "./upstream-reader.js";
 
 /** The last frame of a successful stream. */
 export const SSE_DONE = "data: [DONE]\n\n";
@@ -18,4 +22,61 @@ export function sseData(json: string): string {
  */
 export function sseError(err: GatewayError): string {
   return sseData(JSON.stringify(openAIErrorBody(err)));
+}
+
+/**
+ * The end of a successful stream after its finish frame: the usage chunk (`choices:[]`) when the client asked for
+ * it with include_usage, then [DONE]. `envelope` is the chunk's JSON up to and including the comma after `model`.
+ */
+export function sseUsageAndDone(
+  envelope: string,
+  includeUsage: boolean,
+  stats: OllamaStats | undefined,
+): string {
+  const usage = includeUsage
+    ? `data: ${envelope}"choices":[],"usage":${JSON.stringify(toUsage(stats))}}\n\n`
+    : "";
+  return usage + SSE_DONE;
+}
+
+/**
+ * An SseTranslator around an upstream reader. `setup` gets `emit` (appends SSE text) and the reader's state, and
+ * returns the handler for each upstream object; an upstream failure emits the error frame. push/end/fail hand
+ * out what was emitted since the last call.
+ */
+export function createSseTranslator(
+  setup: (emit: (text: string) => void, state: ReaderState) => (obj: UpstreamObject, done: boolean) => void,
+): SseTranslator {
+  let out = "";
+  const emit = (text: string): void => {
+    out += text;
+  };
+  let onObject: (obj: UpstreamObject, done: boolean) => void = () => {};
+  const reader = createUpstreamReader({
+    onObject: (obj, done) => onObject(obj, done),
+    onError(err) {
+      out += sseError(err);
+    },
+  });
+  onObject = setup(emit, reader.state);
+  const take = (): string => {
+    const text = out;
+    out = "";
+    return text;
+  };
+  return {
+    state: reader.state,
+    push(bytes) {
+      reader.push(bytes);
+      return take();
+    },
+    end() {
+      reader.end();
+      return take();
+    },
+    fail(err: GatewayError) {
+      reader.fail(err);
+      return take();
+    },
+  };
 }
