@@ -10,9 +10,18 @@ export interface NdjsonObserver {
   readonly state: ReaderState;
 }
 
-/** For the native passthrough routes: the same reading as the OpenAI codecs, without producing output. */
+/** A line that may end the stream: the final object or an error. Anything else matters only until output starts. */
+const ENDING = /"done"\s*:\s*true|"error"\s*:/;
+
+/**
+ * For the native passthrough routes: the same reading as the OpenAI codecs, without producing output. The bytes
+ * pass through untouched, so once the first output was seen only the lines that can end the stream are parsed
+ * (the final stats, or an error line); a malformed token line in between goes unnoticed, which changes nothing
+ * for the client and only spares the gateway a parse per token.
+ */
 export function createNdjsonObserver(): NdjsonObserver {
   const reader = createUpstreamReader({
+    skip: (line) => reader.state.contentStarted && !ENDING.test(line),
     onObject(obj) {
       if (reader.state.contentStarted) return;
       const m =

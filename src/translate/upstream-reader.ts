@@ -17,6 +17,11 @@ export interface ReaderState extends StreamState {
 export interface ReaderEvents {
   /** Each object before (and including) the one with done:true. On the done object, `state.done` and `state.stats` are already set. */
   onObject(obj: UpstreamObject, done: boolean): void;
+  /**
+   * Lines for which this returns true are counted but not parsed (a reader that only watches a stream can
+   * skip the lines it has no use for; JSON.parse of every token line is most of a passthrough's CPU).
+   */
+  skip?(line: string): boolean;
   /** Called once, when the stream fails for any reason (after `state.error` is set). */
   onError?(err: GatewayError): void;
 }
@@ -47,6 +52,7 @@ export function createUpstreamReader(events: ReaderEvents): UpstreamReader {
   function onLine(line: string): void {
     if (finished) return;
     state.lines++;
+    if (events.skip?.(line)) return;
     let obj: unknown;
     try {
       obj = JSON.parse(line);
