@@ -1,6 +1,13 @@
 // /api/chat NDJSON → one /v1/chat/completions `chat.completion` body (for stream:false requests).
 import type { ChatCompletion, ChatCompletionMessage, TokenLogprob, ToolCall } from "../openai/responses.js";
-import { readChatPiece, toFinishReason, toTokenLogprobs, toToolCall, toUsage } from "./ollama-output.js";
+import {
+  plainContent,
+  readChatPiece,
+  toFinishReason,
+  toTokenLogprobs,
+  toToolCall,
+  toUsage,
+} from "./ollama-output.js";
 import type { Aggregator, ResponseContext } from "./types.js";
 import { createUpstreamReader } from "./upstream-reader.js";
 
@@ -15,6 +22,14 @@ export function createChatAggregator(ctx: ResponseContext): Aggregator<ChatCompl
   const logprobs: TokenLogprob[] = [];
 
   const reader = createUpstreamReader({
+    // Plain token lines only add text: read without parsing (see plainContent).
+    skip(line) {
+      const text = plainContent(line);
+      if (text === undefined) return false;
+      content += text;
+      reader.state.contentStarted = true;
+      return true;
+    },
     onObject(obj) {
       const piece = readChatPiece(obj);
       content += piece.content;

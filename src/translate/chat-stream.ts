@@ -1,6 +1,6 @@
 // /api/chat NDJSON → /v1/chat/completions SSE (`chat.completion.chunk` frames, then finish, usage and [DONE]).
 import type { ChatCompletionDelta, ToolCallDelta } from "../openai/responses.js";
-import { readChatPiece, toFinishReason, toTokenLogprobs, toToolCall } from "./ollama-output.js";
+import { plainContent, readChatPiece, toFinishReason, toTokenLogprobs, toToolCall } from "./ollama-output.js";
 import { createSseTranslator, sseUsageAndDone } from "./sse.js";
 import type { ResponseContext, SseTranslator } from "./types.js";
 import type { UpstreamObject } from "./upstream-reader.js";
@@ -64,6 +64,16 @@ export function createChatSseTranslator(ctx: ResponseContext): SseTranslator {
       emit(sseUsageAndDone(envelope, ctx.includeUsage, state.stats));
     }
 
-    return onObject;
+    /** Plain token lines become their frame without parsing (see plainContent); the rest go through onObject. */
+    function onLine(line: string): boolean {
+      if (!roleSent) return false;
+      const text = plainContent(line);
+      if (text === undefined) return false;
+      state.contentStarted = true;
+      emit(`${head}{"content":"${text}"}${tail}`);
+      return true;
+    }
+
+    return { onObject, onLine };
   });
 }

@@ -16,15 +16,17 @@ export function createCompletionSseTranslator(ctx: ResponseContext): SseTranslat
   const middle = `,"index":0,"logprobs":null,"finish_reason":`;
   const tail = `}]${usageNull}}\n\n`;
 
-  return createSseTranslator((emit, state) => (obj: UpstreamObject, done: boolean): void => {
-    const text = str(obj.response);
-    if (text !== "" || str(obj.thinking) !== "") state.contentStarted = true;
-    if (!done) {
-      if (text !== "") emit(`${head}${JSON.stringify(text)}${middle}null${tail}`);
-      return;
-    }
-    const finish = toFinishReason(state.doneReason, false);
-    emit(`${head}${JSON.stringify(text)}${middle}"${finish}"${tail}`);
-    emit(sseUsageAndDone(envelope, ctx.includeUsage, state.stats));
-  });
+  return createSseTranslator((emit, state) => ({
+    onObject: (obj: UpstreamObject, done: boolean): void => {
+      const text = str(obj.response);
+      if (text !== "" || str(obj.thinking) !== "") state.contentStarted = true;
+      if (!done) {
+        if (text !== "") emit(`${head}${JSON.stringify(text)}${middle}null${tail}`);
+        return;
+      }
+      const finish = toFinishReason(state.doneReason, false);
+      emit(`${head}${JSON.stringify(text)}${middle}"${finish}"${tail}`);
+      emit(sseUsageAndDone(envelope, ctx.includeUsage, state.stats));
+    },
+  }));
 }

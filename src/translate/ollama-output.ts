@@ -88,3 +88,21 @@ export function toUsage(stats: OllamaStats | undefined): Usage {
   const completion = stats?.eval_count ?? 0;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
+
+const PLAIN_PREFIX = '"message":{"role":"assistant","content":"';
+const PLAIN_SUFFIX = '"},"done":false}';
+
+/**
+ * The text of the common /api/chat token line, `…"message":{"role":"assistant","content":"<text>"},"done":false}`,
+ * when it is plain (non-empty, no escapes, no quotes), read without parsing the line; undefined for anything else
+ * (thinking, tool calls, logprobs, escapes, the final line), which callers parse as usual. Plain text is its own
+ * JSON string body: JSON.stringify of the parsed text would write exactly these bytes.
+ */
+export function plainContent(line: string): string | undefined {
+  if (!line.endsWith(PLAIN_SUFFIX)) return undefined;
+  const start = line.indexOf(PLAIN_PREFIX);
+  if (start === -1) return undefined;
+  const text = line.slice(start + PLAIN_PREFIX.length, line.length - PLAIN_SUFFIX.length);
+  if (text === "" || text.includes("\\") || text.includes('"')) return undefined;
+  return text;
+}

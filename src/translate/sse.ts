@@ -39,26 +39,34 @@ export function sseUsageAndDone(
   return usage + SSE_DONE;
 }
 
+/** What a stream codec supplies: the handler for each upstream object, and optionally a handler for raw lines. */
+export interface SseHandlers {
+  onObject(obj: UpstreamObject, done: boolean): void;
+  /** Returns true when it handled the line itself (a fast path), so the line is not parsed. */
+  onLine?(line: string): boolean;
+}
+
 /**
  * An SseTranslator around an upstream reader. `setup` gets `emit` (appends SSE text) and the reader's state, and
- * returns the handler for each upstream object; an upstream failure emits the error frame. push/end/fail hand
- * out what was emitted since the last call.
+ * returns the handlers; an upstream failure emits the error frame. push/end/fail hand out what was emitted since
+ * the last call.
  */
 export function createSseTranslator(
-  setup: (emit: (text: string) => void, state: ReaderState) => (obj: UpstreamObject, done: boolean) => void,
+  setup: (emit: (text: string) => void, state: ReaderState) => SseHandlers,
 ): SseTranslator {
   let out = "";
   const emit = (text: string): void => {
     out += text;
   };
-  let onObject: (obj: UpstreamObject, done: boolean) => void = () => {};
+  let handlers: SseHandlers = { onObject: () => {} };
   const reader = createUpstreamReader({
-    onObject: (obj, done) => onObject(obj, done),
+    onObject: (obj, done) => handlers.onObject(obj, done),
+    skip: (line) => handlers.onLine?.(line) === true,
     onError(err) {
       out += sseError(err);
     },
   });
-  onObject = setup(emit, reader.state);
+  handlers = setup(emit, reader.state);
   const take = (): string => {
     const text = out;
     out = "";

@@ -18,8 +18,8 @@ export interface ReaderEvents {
   /** Each object before (and including) the one with done:true. On the done object, `state.done` and `state.stats` are already set. */
   onObject(obj: UpstreamObject, done: boolean): void;
   /**
-   * Lines for which this returns true are counted but not parsed (a reader that only watches a stream can
-   * skip the lines it has no use for; JSON.parse of every token line is most of a passthrough's CPU).
+   * Lines for which this returns true are counted but not parsed: the caller had no use for them, or handled them
+   * itself (JSON.parse of every token line is a large share of a stream's CPU).
    */
   skip?(line: string): boolean;
   /** Called once, when the stream fails for any reason (after `state.error` is set). */
