@@ -15,7 +15,7 @@ import { accessLogger } from "./log/access-log.js";
 import type { Logger } from "./log/logger.js";
 import { GatewayMetrics, HISTOGRAM_NAMES } from "./metrics/gateway-metrics.js";
 import { createMetricsHandler } from "./metrics/handler.js";
-import { type RunningSimulator, startSimulator } from "./simulator/index.js";
+import type { RunningSimulator } from "./simulator/index.js";
 import { Upstream } from "./upstream/client.js";
 import { ModelPoller } from "./upstream/model-poller.js";
 import { VERSION } from "./version.js";
@@ -54,6 +54,8 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   let simulator: RunningSimulator | undefined;
   let upstreamUrl = config.upstream;
   if (config.demo) {
+    // Loaded only in demo mode: a gateway in front of a real Ollama does not carry the simulator.
+    const { startSimulator } = await import("./simulator/index.js");
     simulator = await startSimulator({ host: "127.0.0.1", port: 0 });
     upstreamUrl = simulator.url;
     logger.info({ upstream: upstreamUrl }, "demo mode: the built-in Ollama simulator is the upstream");

@@ -4,7 +4,6 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { ALERT_NAMES } from "../assets/alert-rules.js";
-import { generateKit } from "../assets/kit.js";
 import {
   ALERT_KEYS,
   type AlertKey,
@@ -148,6 +147,8 @@ export function assetsCommand(): Command {
         code: "llmgate.assets",
       });
     }
+    // Loaded on use: the kit pulls in the Grafana SDK, which `serve` has no need for.
+    const { generateKit } = await import("../assets/kit.js");
     const files = generateKit(options);
     for (const file of files) {
       const path = join(dir, file.path);
