@@ -113,14 +113,20 @@ describe("API keys", () => {
 
 describe("what goes upstream", () => {
   let upstream: Server;
-  let seen: { url: string; headers: IncomingHttpHeaders }[];
+  let seen: { url: string; method: string; headers: IncomingHttpHeaders; bodyBytes: number }[];
   let upstreamUrl: string;
   beforeAll(async () => {
     seen = [];
     upstream = createServer((req, res) => {
-      seen.push({ url: req.url ?? "", headers: req.headers });
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(req.url === "/api/version" ? '{"version":"0.0.1"}' : '{"models":[]}');
+      let bodyBytes = 0;
+      req.on("data", (chunk: Buffer) => {
+        bodyBytes += chunk.length;
+      });
+      req.on("end", () => {
+        seen.push({ url: req.url ?? "", method: req.method ?? "", headers: req.headers, bodyBytes });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(req.url === "/api/version" ? '{"version":"0.0.1"}' : '{"models":[]}');
+      });
     });
     upstream.listen(0, "127.0.0.1");
     await once(upstream, "listening");
@@ -152,6 +158,69 @@ describe("what goes upstream", () => {
     expect(seen.find((r) => r.url === "/api/tags")?.headers.authorization).toBe("Bearer upstream-token");
   });
 
+  test("streamed native bodies (pull, blob uploads) reach the upstream whole; client credentials do not", async () => {
+    const s = await stack({ gateway: { upstream: upstreamUrl, apiKeys: keys } });
+    seen.length = 0;
+    const pull = await fetch(`${s.gateway.url}/api/pull`, {
+      method: "POST",
+      headers: { "x-api-key": "alice-secret-1", cookie: "session=1", origin: "https://chat.example.com" },
+      body: JSON.stringify({ model: "qwen3:32b" }),
+    });
+    expect(pull.status).toBe(200);
+    await pull.text();
+    const blob = new Uint8Array(1024 * 1024).fill(7);
+    const upload = await fetch(`${s.gateway.url}/api/blobs/sha256:${"a".repeat(64)}`, {
+      method: "POST",
+      headers: { authorization: "Bearer alice-secret-1" },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 16; i++) controller.enqueue(blob.subarray(i * 65536, (i + 1) * 65536));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(upload.status).toBe(200);
+    await upload.text();
+    const pulled = seen.find((r) => r.url === "/api/pull");
+    expect(pulled?.bodyBytes).toBe(JSON.stringify({ model: "qwen3:32b" }).length);
+    for (const h of ["x-api-key", "cookie", "origin", "authorization"])
+      expect(pulled?.headers[h], h).toBeUndefined();
+    expect(seen.find((r) => r.url.startsWith("/api/blobs/"))?.bodyBytes).toBe(blob.length);
+    const record = s.records.find(
+      (r) => r.route === "/api/{other}" && r.method === "POST" && r.bytesIn === blob.length,
+    );
+    expect(record?.outcome).toBe("completed");
+  });
+
+  test("percent-encoded paths are routed by their decoded form; dot and empty segments are refused", async () => {
+    const s = await stack({ gateway: { upstream: upstreamUrl } });
+    seen.length = 0;
+    const encoded = await fetch(`${s.gateway.url}/api/%74ags`);
+    expect(encoded.status).toBe(200);
+    await encoded.text();
+    expect(seen.find((r) => r.url === "/api/tags")).toBeDefined();
+    expect(s.records.at(-1)?.route).toBe("/api/tags");
+    const { port } = new URL(s.gateway.url);
+    for (const target of [
+      "/api/../v1/models",
+      "/api/%2e%2e/v1/models",
+      "/api//tags",
+      "/api/%zz",
+      "/v1/%zz",
+    ]) {
+      const socket = connect(Number(port), "127.0.0.1");
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      let text = "";
+      for await (const chunk of socket) text += chunk;
+      expect(text, target).toMatch(/^HTTP\/1\.1 400/);
+      // In the shape of the API the path was aimed at.
+      expect(text, target).toContain(
+        target.startsWith("/api/") ? '{"error":"the request path is not valid' : "invalid_request",
+      );
+    }
+  });
+
   test("a request cannot choose the upstream host: absolute-form targets are not routed", async () => {
     const s = await stack({ gateway: { upstream: upstreamUrl } });
     seen.length = 0;
@@ -162,8 +231,8 @@ describe("what goes upstream", () => {
     );
     let text = "";
     for await (const chunk of socket) text += chunk;
-    expect(text).toMatch(/^HTTP\/1\.1 404/);
-    expect(text).toContain("route_not_found");
+    expect(text).toMatch(/^HTTP\/1\.1 400/);
+    expect(text).toContain("invalid_request");
     expect(seen.filter((r) => r.url.includes("tags"))).toEqual([]);
   });
 });
@@ -285,5 +354,21 @@ describe("hardening", () => {
     let text = "";
     for await (const chunk of socket) text += chunk;
     expect(text).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  test("shutdown does not wait on a client still sending its body", async () => {
+    const s = await startStack({ gateway: { requestTimeoutMs: 60_000 } });
+    const { port } = new URL(s.gateway.url);
+    const socket = connect(Number(port), "127.0.0.1");
+    socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{");
+    socket.on("error", () => {});
+    await expect.poll(() => s.gateway.server.inflight).toBe(1);
+    const started = Date.now();
+    const result = await s.gateway.stop(200);
+    expect(result).toEqual({ finished: 0, cancelled: 1 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(s.records.at(-1)?.outcome).toBe("shutdown");
+    socket.destroy();
+    await s.simulator.close();
   });
 });

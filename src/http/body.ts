@@ -1,5 +1,6 @@
 // Reads a request body into memory with a hard size limit, counting the bytes actually received.
 
+import { addAbortSignal } from "node:stream";
 import { GatewayError } from "../errors/gateway-error.js";
 import { exceedsDepth } from "./json-depth.js";
 import type { RequestContext } from "./request-context.js";
@@ -13,6 +14,8 @@ export async function readBody(ctx: RequestContext, limit: number): Promise<Buff
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
+  // A request cancelled by the gateway (end of a shutdown) stops reading at once instead of waiting for the body.
+  addAbortSignal(ctx.abort.signal, ctx.req);
   for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
     size += chunk.length;
     ctx.bytesIn = size;

@@ -25,6 +25,9 @@ export class RequestContext {
   /** Fires when the client goes away or the gateway aborts in-flight work at the end of a shutdown. */
   readonly abort = new AbortController();
   clientGone = false;
+  /** The canonical (decoded) path the request was routed by, and its query string including `?` (or ""). */
+  path = "/";
+  query = "";
   /** Set when the gateway itself aborted the request (end of the shutdown grace period). */
   cancelled = false;
 
@@ -142,9 +145,11 @@ export class RequestContext {
    * Ends the request's accounting. Called exactly once per request; later calls are ignored, so the first
    * decided outcome wins (a client abort observed first is not turned into a completion later).
    */
-  finish(outcome: Outcome, error?: GatewayError): void {
+  finish(decided: Outcome, error?: GatewayError): void {
     if (this.#finished) return;
     this.#finished = true;
+    // A client that left before the last byte did not get a completed answer, whatever the upstream did.
+    const outcome: Outcome = decided === "completed" && this.clientGone ? "client_abort" : decided;
     this.markUpstreamEnd();
     for (const fn of this.#onFinish) fn();
     const status = this.res.headersSent

@@ -96,21 +96,14 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   if (exact) return checkMethod(exact, method);
   if (pathname.startsWith(MODEL_PREFIX) && pathname.length > MODEL_PREFIX.length) {
     // Model ids may contain "/" (namespaced and hf.co/... models), so the id is the whole rest of the path.
-    const id = safeDecode(pathname.slice(MODEL_PREFIX.length));
+    // The server hands over the path decoded once already.
+    const id = pathname.slice(MODEL_PREFIX.length);
     return checkMethod(
       {
         route: "/v1/models/{model}",
         methods: ["GET"],
         format: "openai",
-        handler: (c, e) => {
-          if (id === undefined)
-            throw new GatewayError(
-              "invalid_request",
-              "the model id in the path is not valid percent-encoding",
-              { param: "model" },
-            );
-          return retrieveModel(c, e.deps, id);
-        },
+        handler: (c, e) => retrieveModel(c, e.deps, id),
       },
       method,
     );
@@ -145,14 +138,6 @@ function checkMethod(route: Route, method: string): RouteMatch {
       );
     },
   };
-}
-
-function safeDecode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Echoed client input is cut short so an error message cannot be used to amplify a huge path. */

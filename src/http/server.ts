@@ -9,8 +9,9 @@ import type { MetricsHandler } from "../metrics/handler.js";
 import { type Cors, createCors } from "./cors.js";
 import type { GatewayDeps } from "./deps.js";
 import { failRequest } from "./fail.js";
+import { canonicalPath } from "./path.js";
 import { RequestContext } from "./request-context.js";
-import { matchRoute, type RouteEnv } from "./router.js";
+import { matchRoute, type RouteEnv, type RouteMatch } from "./router.js";
 
 export interface GatewayServerOptions {
   /** Serves /metrics on this listener; absent when metrics have their own listener. Scrapes are not counted as requests. */
@@ -109,7 +110,10 @@ export class GatewayServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? "/";
     const query = url.indexOf("?");
-    const pathname = query === -1 ? url : url.slice(0, query);
+    const rawPath = query === -1 ? url : url.slice(0, query);
+    // Routed, limited and forwarded by its decoded form, so `/api/%63hat` cannot slip past the queue as "other".
+    const canonical = canonicalPath(rawPath);
+    const pathname = canonical ?? rawPath;
     const method = req.method ?? "GET";
     if (pathname === "/metrics" && this.#metrics) {
       await this.#metrics(req, res).catch((err: unknown) => {
@@ -120,8 +124,24 @@ export class GatewayServer {
       return;
     }
     if (this.#dashboard?.(req, res, pathname)) return;
-    const match = matchRoute(method, pathname);
+    const match: RouteMatch =
+      canonical === undefined
+        ? {
+            route: "other",
+            // Answered in the shape of the API the path was aimed at.
+            format: rawPath.startsWith("/api/") ? "ollama" : "openai",
+            public: true,
+            handler: () => {
+              throw new GatewayError(
+                "invalid_request",
+                "the request path is not valid (bad percent-encoding, dot segments or empty segments)",
+              );
+            },
+          }
+        : matchRoute(method, pathname);
     const ctx = new RequestContext(req, res, match.route, this.#deps.events);
+    ctx.path = pathname;
+    ctx.query = query === -1 ? "" : url.slice(query);
     this.#inflight.add(ctx);
     try {
       if (this.#cors?.apply(req, res)) {
@@ -189,7 +209,10 @@ export class GatewayServer {
       if (result === "expired") {
         cancelled = this.#inflight.size;
         for (const ctx of this.#inflight) ctx.cancel();
+        // Cancelled requests end at once; a connection that still holds on is cut after a short wait.
+        const cut = setTimeout(() => this.server.closeAllConnections(), 2000);
         await idle;
+        clearTimeout(cut);
       }
     }
     // close() ends idle keep-alive connections once their last response is flushed; the rest are cut after 2 s.

@@ -1,7 +1,7 @@
 // Ollama's native API passed through unchanged (bytes, status, streaming), so Ollama clients can use the gateway too.
 
 import type { IncomingHttpHeaders } from "node:http";
-import { PassThrough } from "node:stream";
+import { pipeline, Transform } from "node:stream";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { createNdjsonObserver } from "../../translate/index.js";
 import { classifyUpstreamError } from "../../upstream/client.js";
@@ -10,6 +10,7 @@ import { readBody } from "../body.js";
 import type { GatewayDeps } from "../deps.js";
 import { failRequest } from "../fail.js";
 import { outcomeOf } from "../outcome.js";
+import { encodePath } from "../path.js";
 import type { RequestContext } from "../request-context.js";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and what must not cross the gateway. */
@@ -24,6 +25,10 @@ const DROP_REQUEST = new Set([
   "upgrade",
   "host",
   "authorization",
+  "x-api-key",
+  "cookie",
+  // The gateway answers CORS itself; Ollama would refuse origins outside its own OLLAMA_ORIGINS.
+  "origin",
   "content-length",
   "expect",
 ]);
@@ -37,9 +42,9 @@ const ADMITTED = new Set(["/api/chat", "/api/generate", "/api/embed", "/api/embe
 const GENERATING = new Set(["/api/chat", "/api/generate"]);
 
 export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
-  const path = ctx.req.url ?? "/";
+  const path = encodePath(ctx.path) + ctx.query;
   const headers = forwardHeaders(ctx.req.headers, ctx.id);
-  let body: Buffer | PassThrough | null = null;
+  let body: Buffer | Transform | null = null;
   if (BUFFERED.has(ctx.route)) {
     body = await readBody(ctx, deps.config.bodyLimitBytes);
     const peek = peekRequest(body);
@@ -47,12 +52,15 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
     if (GENERATING.has(ctx.route)) ctx.stream = peek.stream;
     headers["content-length"] = String(body.length);
   } else if (ctx.method !== "GET" && ctx.method !== "HEAD") {
-    // Uploads (e.g. /api/blobs) can be gigabytes: stream them, counting bytes as they pass.
-    const counter = new PassThrough();
-    counter.on("data", (chunk: Buffer) => {
-      ctx.bytesIn += chunk.length;
+    // Uploads (e.g. /api/blobs) can be gigabytes: stream them, counting bytes as they pass. A Transform, not a
+    // 'data' listener: that would switch the stream to flowing mode and drain it before undici reads it.
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        ctx.bytesIn += chunk.length;
+        callback(null, chunk);
+      },
     });
-    ctx.req.pipe(counter);
+    pipeline(ctx.req, counter, () => {});
     body = counter;
     const length = ctx.req.headers["content-length"];
     if (length !== undefined) headers["content-length"] = length;
