@@ -371,4 +371,30 @@ describe("hardening", () => {
     socket.destroy();
     await s.simulator.close();
   });
+
+  test("a client that stops reading is given up after client-write-timeout, freeing its slot", async () => {
+    const s = await stack({
+      sim: { decodeTps: 100_000 },
+      gateway: { clientWriteTimeoutMs: 500, maxConcurrency: 1, idleTimeoutMs: 60_000 },
+    });
+    const { port } = new URL(s.gateway.url);
+    const body = JSON.stringify({
+      model: MODEL,
+      stream: true,
+      messages: [{ role: "user", content: "long [sim:tokens=1000000] [sim:think-tokens=0]" }],
+    });
+    const socket = connect(Number(port), "127.0.0.1");
+    socket.on("error", () => {});
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    // Read nothing: the socket buffers fill, the gateway's writes stop draining.
+    socket.pause();
+    await expect.poll(() => s.records.at(-1)?.outcome, { timeout: 20_000 }).toBe("client_abort");
+    await expect.poll(() => s.simulator.stats().active).toBe(0);
+    // The slot is free again for the next client.
+    const next = await chat(s.gateway.url, "hi [sim:tokens=2]");
+    expect(next.status).toBe(200);
+    socket.destroy();
+  }, 30_000);
 });

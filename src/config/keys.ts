@@ -310,6 +310,15 @@ export const SERVE_KEYS = [
     default: "5m",
   },
   {
+    key: "client-write-timeout",
+    schema: duration,
+    arg: "DURATION",
+    description:
+      "longest a client may leave a response unread (connection open, not reading) before the request is " +
+      "aborted and its slot freed",
+    default: "5m",
+  },
+  {
     key: "json-max-depth",
     schema: int(2),
     arg: "N",

@@ -29,6 +29,7 @@ export interface ServeConfig {
   corsOrigins: string[];
   headerTimeoutMs: number;
   requestTimeoutMs: number;
+  clientWriteTimeoutMs: number;
   jsonMaxDepth: number;
   pollIntervalMs: number;
   metricsPrefix: string;
@@ -84,6 +85,7 @@ function buildServeConfig(v: Record<string, unknown>): ServeConfig {
     corsOrigins: (v["cors-origin"] as { origin: string }[]).map((o) => o.origin),
     headerTimeoutMs: v["header-timeout"] as number,
     requestTimeoutMs: v["request-timeout"] as number,
+    clientWriteTimeoutMs: v["client-write-timeout"] as number,
     jsonMaxDepth: v["json-max-depth"] as number,
     pollIntervalMs: v["poll-interval"] as number,
     metricsPrefix: v["metrics-prefix"] as string,

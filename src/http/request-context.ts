@@ -55,7 +55,17 @@ export class RequestContext {
   readonly #events: RequestEvents;
   #finished = false;
 
-  constructor(req: IncomingMessage, res: ServerResponse, route: RouteName, events: RequestEvents) {
+  /** Longest a client may leave the response unread (its socket full) before the request is given up. */
+  readonly #writeTimeoutMs: number;
+
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteName,
+    events: RequestEvents,
+    writeTimeoutMs = 300_000,
+  ) {
+    this.#writeTimeoutMs = writeTimeoutMs;
     this.req = req;
     this.res = res;
     this.route = route;
@@ -96,7 +106,19 @@ export class RequestContext {
   async write(chunk: string | Buffer): Promise<void> {
     if (chunk.length === 0 || this.res.writableEnded || this.res.destroyed) return;
     this.bytesOut += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-    if (!this.res.write(chunk)) await once(this.res, "drain", { signal: this.abort.signal });
+    if (this.res.write(chunk)) return;
+    // A client that keeps its connection open but stops reading would hold its slot (and Ollama's) for ever:
+    // after the write timeout it is treated as gone.
+    const stalled = setTimeout(() => {
+      this.clientGone = true;
+      this.abort.abort(new Error("the client stopped reading the response"));
+      this.res.destroy();
+    }, this.#writeTimeoutMs);
+    try {
+      await once(this.res, "drain", { signal: this.abort.signal });
+    } finally {
+      clearTimeout(stalled);
+    }
   }
 
   end(chunk?: string | Buffer): void {

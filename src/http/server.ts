@@ -139,7 +139,13 @@ export class GatewayServer {
             },
           }
         : matchRoute(method, pathname);
-    const ctx = new RequestContext(req, res, match.route, this.#deps.events);
+    const ctx = new RequestContext(
+      req,
+      res,
+      match.route,
+      this.#deps.events,
+      this.#deps.config.clientWriteTimeoutMs,
+    );
     ctx.path = pathname;
     ctx.query = query === -1 ? "" : url.slice(query);
     this.#inflight.add(ctx);
