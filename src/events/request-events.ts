@@ -34,25 +34,28 @@ export const OUTCOMES: readonly Outcome[] = [
 ];
 
 /** Route templates: bounded by construction; anything else is "other". */
-export type RouteName =
-  | "/v1/chat/completions"
-  | "/v1/completions"
-  | "/v1/embeddings"
-  | "/v1/models"
-  | "/v1/models/{model}"
-  | "/api/chat"
-  | "/api/generate"
-  | "/api/embed"
-  | "/api/embeddings"
-  | "/api/tags"
-  | "/api/ps"
-  | "/api/show"
-  | "/api/version"
-  | "/api/{other}"
-  | "/"
-  | "/healthz"
-  | "/readyz"
-  | "other";
+export const ROUTE_NAMES = [
+  "/v1/chat/completions",
+  "/v1/completions",
+  "/v1/embeddings",
+  "/v1/models",
+  "/v1/models/{model}",
+  "/api/chat",
+  "/api/generate",
+  "/api/embed",
+  "/api/embeddings",
+  "/api/tags",
+  "/api/ps",
+  "/api/show",
+  "/api/version",
+  "/api/{other}",
+  "/",
+  "/healthz",
+  "/readyz",
+  "other",
+] as const;
+
+export type RouteName = (typeof ROUTE_NAMES)[number];
 
 /** What Ollama reported about a generation in its final (done) chunk. Durations in nanoseconds. */
 export interface GenerationStats {
@@ -66,7 +69,8 @@ export interface GenerationStats {
 }
 
 /** Which kind of upstream failure ended a request, for metrics. */
-export type UpstreamErrorClass = "connect" | "timeout" | "status" | "protocol";
+export const UPSTREAM_ERROR_CLASSES = ["connect", "timeout", "status", "protocol"] as const;
+export type UpstreamErrorClass = (typeof UPSTREAM_ERROR_CLASSES)[number];
 
 /** What is known about a finished request. Times are milliseconds from the request's arrival. */
 export interface RequestRecord {

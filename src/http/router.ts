@@ -1,7 +1,7 @@
 // Maps (method, path) to a handler and a bounded route name; unknown paths and methods get stable answers.
 
 import { GatewayError } from "../errors/gateway-error.js";
-import type { RouteName } from "../events/request-events.js";
+import { ROUTE_NAMES, type RouteName } from "../events/request-events.js";
 import type { GatewayDeps } from "./deps.js";
 import type { ErrorFormat } from "./fail.js";
 import type { RequestContext } from "./request-context.js";
@@ -78,16 +78,10 @@ const EXACT = new Map<string, Route>(
   ).map((r) => [r.route, r]),
 );
 
-const NATIVE_ROUTES = new Set<RouteName>([
-  "/api/chat",
-  "/api/generate",
-  "/api/embed",
-  "/api/embeddings",
-  "/api/tags",
-  "/api/ps",
-  "/api/show",
-  "/api/version",
-]);
+/** The native routes known by name; any other /api/ path is "/api/{other}". */
+const NATIVE_ROUTES = new Set<RouteName>(
+  ROUTE_NAMES.filter((r) => r.startsWith("/api/") && r !== "/api/{other}"),
+);
 
 const MODEL_PREFIX = "/v1/models/";
 

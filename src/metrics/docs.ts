@@ -1,48 +1,16 @@
 // Renders docs/metrics.md from the catalog and from a live registry, so the page lists exactly what is exported.
 
-import { OUTCOMES, type RouteName, type UpstreamErrorClass } from "../events/request-events.js";
+import { OUTCOMES, ROUTE_NAMES, UPSTREAM_ERROR_CLASSES } from "../events/request-events.js";
 import { CATALOG, type CatalogKey, type MetricGroup, type MetricSpec, PROCESS_METRICS } from "./catalog.js";
-import { GatewayMetrics } from "./gateway-metrics.js";
+import { GatewayMetrics, REJECTION_REASONS } from "./gateway-metrics.js";
 
-/** Every route template, in the order the docs list them; the type check below keeps it in step with RouteName. */
-const ROUTES = [
-  "/v1/chat/completions",
-  "/v1/completions",
-  "/v1/embeddings",
-  "/v1/models",
-  "/v1/models/{model}",
-  "/api/chat",
-  "/api/generate",
-  "/api/embed",
-  "/api/embeddings",
-  "/api/tags",
-  "/api/ps",
-  "/api/show",
-  "/api/version",
-  "/api/{other}",
-  "/",
-  "/healthz",
-  "/readyz",
-  "other",
-] as const satisfies readonly RouteName[];
-const ERROR_CLASSES = [
-  "connect",
-  "timeout",
-  "status",
-  "protocol",
-] as const satisfies readonly UpstreamErrorClass[];
-// Compile errors when a route or error class is added to the union but not to the lists above.
-const allRoutes: Exclude<RouteName, (typeof ROUTES)[number]> extends never ? true : never = true;
-const allClasses: Exclude<UpstreamErrorClass, (typeof ERROR_CLASSES)[number]> extends never ? true : never =
-  true;
-void allRoutes;
-void allClasses;
+/** Every route template, in the order the docs list them. */
+const ROUTES = ROUTE_NAMES;
+const ERROR_CLASSES = UPSTREAM_ERROR_CLASSES;
 
 /** What labels.ts lets through; docs.test.ts checks these against methodLabel and doneReasonLabel. */
 export const DOCUMENTED_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
 export const DOCUMENTED_DONE_REASONS = ["stop", "length", "load", "unload"] as const;
-/** The admission queue's refusal reasons, as its catalog entry names them. */
-const REJECTION_REASONS = ["queue_full", "queue_timeout", "rate_limited", "unauthorized"] as const;
 
 type CatalogLabel = (typeof CATALOG)[CatalogKey]["labels"][number];
 

@@ -8,7 +8,7 @@ import {
   type OpenMetricsContentType,
   Registry,
 } from "prom-client";
-import type { RequestRecord } from "../events/request-events.js";
+import { type RequestRecord, UPSTREAM_ERROR_CLASSES } from "../events/request-events.js";
 import type { OllamaListModel, OllamaProcessModel } from "../ollama/types.js";
 import { CATALOG, type CatalogKey, type MetricSpec } from "./catalog.js";
 import { codeLabel, doneReasonLabel, type ModelDirectory, methodLabel, modelLabel } from "./labels.js";
@@ -80,14 +80,14 @@ const ZERO_PATHS = [
   "/api/chat",
   "/api/generate",
 ] as const;
-const ZERO_ERROR_CLASSES = ["connect", "timeout", "status", "protocol"] as const;
-const ZERO_REJECTIONS = ["queue_full", "queue_timeout", "rate_limited", "unauthorized"] as const;
+/** Why the gateway refused a request before the upstream: the `reason` values of admission_rejections_total. */
+export const REJECTION_REASONS = ["queue_full", "queue_timeout", "rate_limited", "unauthorized"] as const;
 /** Stream outcomes created at zero for each model when it is first seen, so the first failed stream counts. */
 const STREAM_OUTCOMES = ["completed", "client_abort", "timeout", "upstream_error", "shutdown"] as const;
 const ZERO_CODES = ["200", "400", "404", "413", "429", "499", "500", "502", "503", "504"] as const;
 
 /** Error codes that mean the gateway refused the request before the upstream, by rejection reason. */
-const REJECTION_REASONS: Partial<Record<string, string>> = {
+const REJECTION_BY_CODE: Partial<Record<string, (typeof REJECTION_REASONS)[number]>> = {
   queue_full: "queue_full",
   queue_timeout: "queue_timeout",
   rate_limited: "rate_limited",
@@ -126,8 +126,8 @@ export class GatewayMetrics {
     for (const path of ZERO_PATHS)
       for (const code of ZERO_CODES) this.m.requestsTotal.inc({ code, method: "POST", path }, 0);
     for (const path of ZERO_PATHS)
-      for (const klass of ZERO_ERROR_CLASSES) this.m.upstreamErrors.inc({ path, class: klass }, 0);
-    for (const reason of ZERO_REJECTIONS) this.m.rejections.inc({ reason }, 0);
+      for (const klass of UPSTREAM_ERROR_CLASSES) this.m.upstreamErrors.inc({ path, class: klass }, 0);
+    for (const reason of REJECTION_REASONS) this.m.rejections.inc({ reason }, 0);
     if (options.processMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: `${options.prefix}_` });
       for (const name of LINT_REJECTED_DEFAULTS)
@@ -213,7 +213,7 @@ export class GatewayMetrics {
     // A key name is one of the configured keys (bounded); requests without keys carry key="".
     const key = r.key ?? "";
     m.outcomes.inc({ path, model, outcome: r.outcome, key });
-    const rejection = r.errorCode === undefined ? undefined : REJECTION_REASONS[r.errorCode];
+    const rejection = r.errorCode === undefined ? undefined : REJECTION_BY_CODE[r.errorCode];
     if (rejection) m.rejections.inc({ reason: rejection });
 
     const upstreamMs = r.upstreamMs ?? 0;

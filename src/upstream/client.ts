@@ -3,6 +3,7 @@
 import type { Readable } from "node:stream";
 import { type Dispatcher, Pool, errors as undiciErrors } from "undici";
 import { GatewayError } from "../errors/gateway-error.js";
+import type { UpstreamErrorClass } from "../events/request-events.js";
 
 export interface UpstreamOptions {
   url: string;
@@ -79,8 +80,6 @@ export class Upstream {
     await this.#pool.destroy();
   }
 }
-
-export type UpstreamErrorClass = "connect" | "timeout" | "status" | "protocol";
 
 /** Which class an upstream failure belongs to, for metrics and logs. */
 export function upstreamErrorClass(err: GatewayError): UpstreamErrorClass | undefined {
