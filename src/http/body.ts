@@ -1,6 +1,5 @@
 // Reads a request body into memory with a hard size limit, counting the bytes actually received.
 
-import { addAbortSignal } from "node:stream";
 import { GatewayError } from "../errors/gateway-error.js";
 import { exceedsDepth } from "./json-depth.js";
 import type { RequestContext } from "./request-context.js";
@@ -15,12 +14,18 @@ export async function readBody(ctx: RequestContext, limit: number): Promise<Buff
   const chunks: Buffer[] = [];
   let size = 0;
   // A request cancelled by the gateway (end of a shutdown) stops reading at once instead of waiting for the body.
-  addAbortSignal(ctx.abort.signal, ctx.req);
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    ctx.bytesIn = size;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
+  const signal = ctx.abort.signal;
+  const onAbort = () => ctx.req.destroy(signal.reason as Error);
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      ctx.bytesIn = size;
+      if (size > limit) throw tooLarge(limit);
+      chunks.push(chunk);
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }

@@ -108,17 +108,26 @@ export class RequestContext {
     this.bytesOut += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
     if (this.res.write(chunk)) return;
     // A client that keeps its connection open but stops reading would hold its slot (and Ollama's) for ever:
-    // after the write timeout it is treated as gone.
-    const stalled = setTimeout(() => {
-      this.clientGone = true;
-      this.abort.abort(new Error("the client stopped reading the response"));
-      this.res.destroy();
-    }, this.#writeTimeoutMs);
+    // after the write timeout it is treated as gone. One timer per request, restarted by each blocked write and
+    // cleared when the request ends, so a busy stream does not allocate a timer per write.
+    if (this.#stallTimer) this.#stallTimer.refresh();
+    else this.#stallTimer = setTimeout(() => this.#stalled(), this.#writeTimeoutMs);
+    this.#blocked = true;
     try {
       await once(this.res, "drain", { signal: this.abort.signal });
     } finally {
-      clearTimeout(stalled);
+      this.#blocked = false;
     }
+  }
+
+  #stallTimer: NodeJS.Timeout | undefined;
+  #blocked = false;
+
+  #stalled(): void {
+    if (!this.#blocked) return;
+    this.clientGone = true;
+    this.abort.abort(new Error("the client stopped reading the response"));
+    this.res.destroy();
   }
 
   end(chunk?: string | Buffer): void {
@@ -173,6 +182,7 @@ export class RequestContext {
     // A client that left before the last byte did not get a completed answer, whatever the upstream did.
     const outcome: Outcome = decided === "completed" && this.clientGone ? "client_abort" : decided;
     this.markUpstreamEnd();
+    clearTimeout(this.#stallTimer);
     for (const fn of this.#onFinish) fn();
     const status = this.res.headersSent
       ? this.res.statusCode
