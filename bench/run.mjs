@@ -48,6 +48,11 @@ const LLMGATE_NODE_ARGS = (env.BENCH_LLMGATE_NODE_ARGS ?? "").split(" ").filter(
 /** The CLI to start as llmgate: dist/cli.js, or another build or wrapper to compare (CPU and RSS: its main process). */
 const LLMGATE_CLI = env.BENCH_LLMGATE_CLI ?? join(ROOT, "dist/cli.js");
 /**
+ * Another build to measure in the same run as a target of its own, "llmgate B", interleaved with the others: the way
+ * to compare a change with its baseline (e.g. a `git worktree` of main, built) under the same machine noise.
+ */
+const COMPARE_CLI = env.BENCH_COMPARE_CLI;
+/**
  * llmgate's serve flags. The seed has no admission control, so llmgate's limits are raised above any load here:
  * the admission path runs but never queues or rejects. 1024 upstream connections like the seed's transport,
  * so 1,000 streams really run concurrently. BENCH_LLMGATE_ARGS appends (later flags win).
@@ -88,6 +93,7 @@ const WORKLOADS = [
     runs: [
       { target: "llmgate", gateway: "llmgate", path: "/v1/chat/completions", body: openai(false) },
       { target: "seed-go-proxy", gateway: "seed", path: "/v1/chat/completions", body: ollama(false) },
+      { target: "node floor", gateway: "node", path: "/v1/chat/completions", body: ollama(false) },
       { target: "direct", gateway: "none", path: "/api/chat", body: ollama(false) },
     ],
   },
@@ -98,6 +104,7 @@ const WORKLOADS = [
     runs: [
       { target: "llmgate", gateway: "llmgate", path: "/v1/chat/completions", body: openai(true) },
       { target: "seed-go-proxy", gateway: "seed", path: "/v1/chat/completions", body: ollama(true) },
+      { target: "node floor", gateway: "node", path: "/v1/chat/completions", body: ollama(true) },
       { target: "direct", gateway: "none", path: "/api/chat", body: ollama(true) },
     ],
   },
@@ -109,6 +116,7 @@ const WORKLOADS = [
       { target: "llmgate", gateway: "llmgate", path: "/api/chat", body: ollama(true) },
       // The seed serves only /v1/; its /v1/chat/completions is a byte-for-byte /api/chat passthrough.
       { target: "seed-go-proxy", gateway: "seed", path: "/v1/chat/completions", body: ollama(true) },
+      { target: "node floor", gateway: "node", path: "/v1/chat/completions", body: ollama(true) },
       { target: "direct", gateway: "none", path: "/api/chat", body: ollama(true) },
     ],
   },
@@ -129,6 +137,12 @@ const WORKLOADS = [
   },
 ];
 
+if (COMPARE_CLI)
+  for (const w of WORKLOADS)
+    w.runs = w.runs.flatMap((r) =>
+      r.gateway === "llmgate" ? [r, { ...r, target: `${r.target} B`, gateway: "compare" }] : [r],
+    );
+
 async function startUpstream(extraEnv) {
   const port = await freePort();
   const child = start("fast-upstream", join(ANCHORS, "fast-upstream"), [], {
@@ -144,10 +158,10 @@ async function startGateway(kind, upstreamUrl) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child;
-  if (kind === "llmgate") {
+  if (kind === "llmgate" || kind === "compare") {
     const args = [
       ...LLMGATE_NODE_ARGS,
-      LLMGATE_CLI,
+      kind === "compare" ? COMPARE_CLI : LLMGATE_CLI,
       "serve",
       "--listen",
       `127.0.0.1:${port}`,
@@ -157,6 +171,12 @@ async function startGateway(kind, upstreamUrl) {
     ];
     child = start("llmgate", process.execPath, args, { log: LOG });
     await waitForHttp(`${url}/healthz`, child);
+  } else if (kind === "node") {
+    child = start("node-floor", process.execPath, [join(ROOT, "bench/node-floor.mjs")], {
+      env: { LISTEN: `127.0.0.1:${port}`, UPSTREAM: upstreamUrl },
+      log: LOG,
+    });
+    await waitForHttp(`${url}/api/version`, child);
   } else {
     child = start("seed-go-proxy", join(ANCHORS, "seed-go-proxy"), [], {
       env: { LISTEN: `127.0.0.1:${port}`, UPSTREAM: upstreamUrl },
@@ -247,7 +267,8 @@ const MEDIAN_FIELDS = [
  */
 async function runWorkload(w) {
   const upstream = await startUpstream(w.upstream);
-  const runs = w.runs.filter((r) => !TARGETS || TARGETS.has(r.gateway === "none" ? "direct" : r.gateway));
+  const targetOf = (r) => (r.gateway === "none" ? "direct" : r.gateway === "compare" ? "llmgate" : r.gateway);
+  const runs = w.runs.filter((r) => !TARGETS || TARGETS.has(targetOf(r)));
   const rounds = runs.map(() => []);
   try {
     const n = w.rounds ?? ROUNDS;
