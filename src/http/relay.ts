@@ -1,7 +1,7 @@
 // Runs one generation against the upstream and relays it to the client, as SSE or as one JSON body, ending in one outcome.
 
 import type { Aggregator, SseTranslator, StreamState } from "../translate/index.js";
-import { classifyUpstreamError, type UpstreamResponse } from "../upstream/client.js";
+import type { Exchange } from "../upstream/client.js";
 import { errorFromUpstream } from "../upstream/upstream-error.js";
 import type { GatewayDeps } from "./deps.js";
 import { failRequest } from "./fail.js";
@@ -24,7 +24,7 @@ export async function openUpstream(
   method: string,
   path: string,
   payload?: unknown,
-): Promise<UpstreamResponse> {
+): Promise<Exchange> {
   ctx.markUpstreamStart();
   const headers: Record<string, string> = { "x-request-id": ctx.id };
   let body: string | null = null;
@@ -32,7 +32,7 @@ export async function openUpstream(
     headers["content-type"] = "application/json";
     body = JSON.stringify(payload);
   }
-  const res = await deps.upstream.request({ method, path, headers, body, signal: ctx.abort.signal });
+  const res = await deps.upstream.open({ method, path, headers, body, signal: ctx.abort.signal });
   ctx.markUpstreamFirstByte();
   if (res.status !== 200) {
     const err = await errorFromUpstream(res);
@@ -40,6 +40,95 @@ export async function openUpstream(
     throw err;
   }
   return res;
+}
+
+/**
+ * Feeds the upstream body to `onChunk` until it ends, or until `onChunk` returns false (the exchange is then
+ * aborted: the rest is not wanted). Chunks that arrive in one socket read (undici delivers each HTTP chunk, and
+ * Ollama sends one per token) are handed over together, once the read is processed, so they cost one client write.
+ * When the client's socket is full the upstream is paused until it drains, so a slow reader slows Ollama instead of
+ * filling the gateway's memory. Rejects with the upstream's failure, or with the abort reason when the client left.
+ */
+export function pump(ctx: RequestContext, res: Exchange, onChunk: (chunk: Buffer) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let batch: Buffer[] = [];
+    let scheduled = false;
+    let waiting = false;
+    let done = false;
+    let ended = false;
+    let failure: { err: unknown } | undefined;
+
+    const settle = (err?: { err: unknown }): void => {
+      if (done) return;
+      done = true;
+      if (err) reject(err.err);
+      else resolve();
+    };
+    const drainFailed = (err: unknown): void => {
+      waiting = false;
+      if (done) return;
+      res.abort(err);
+      settle({ err });
+    };
+    const resume = (): void => {
+      waiting = false;
+      if (done) return;
+      res.resume();
+      flush();
+    };
+    const flush = (): void => {
+      scheduled = false;
+      if (done || waiting) return;
+      if (batch.length > 0) {
+        const chunk = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch);
+        batch = [];
+        let more: boolean;
+        try {
+          more = onChunk(chunk);
+        } catch (err) {
+          res.abort(err);
+          settle({ err }); // a bug in a codec: counted as internal, not blamed on the upstream
+          return;
+        }
+        if (!more) {
+          res.abort(new Error("the rest of the upstream response is not needed"));
+          settle();
+          return;
+        }
+        if (ctx.res.writableNeedDrain && !ended && failure === undefined) {
+          waiting = true;
+          res.pause();
+          ctx.drained().then(resume, drainFailed);
+          return;
+        }
+      }
+      if (failure) settle(failure);
+      else if (ended) settle();
+    };
+
+    res.read({
+      onData(chunk) {
+        if (done) return true;
+        batch.push(chunk);
+        if (!scheduled && !waiting) {
+          scheduled = true;
+          queueMicrotask(flush);
+        }
+        return !waiting;
+      },
+      onEnd() {
+        ended = true;
+        // Otherwise the scheduled flush, or the one after the drain, hands over the rest and settles.
+        if (batch.length === 0) settle();
+      },
+      onError(err) {
+        // What arrived before the failure is still handed over by the scheduled flush (a codec turns it into
+        // frames before the error frame), unless the client is not reading anyway.
+        failure = { err };
+        if (batch.length === 0 || waiting) settle(failure);
+      },
+    });
+  });
 }
 
 /**
@@ -62,14 +151,14 @@ export async function relayGeneration(
   ctx.writeHead(200, SSE_HEADERS);
   ctx.streamStarted = true;
   try {
-    for await (const chunk of res.body) {
+    await pump(ctx, res, (chunk) => {
       const out = codec.push(chunk);
       if (out.length > 0) {
-        await ctx.write(out);
+        ctx.send(out);
         if (codec.state.contentStarted) ctx.markToken();
       }
-      if (codec.state.error) break;
-    }
+      return codec.state.error === undefined;
+    });
     ctx.markUpstreamEnd();
     const tail = codec.end();
     absorbState(ctx, codec.state);
@@ -78,32 +167,24 @@ export async function relayGeneration(
     else ctx.finish("completed");
   } catch (err) {
     absorbState(ctx, codec.state);
-    failRequest(ctx, classifyUpstreamError(err, "body"), { format: "openai", sse: codec });
-  } finally {
-    if (!res.body.destroyed) res.body.destroy();
+    failRequest(ctx, err, { format: "openai", sse: codec });
   }
 }
 
-async function relayJson(
-  ctx: RequestContext,
-  res: UpstreamResponse,
-  codec: Aggregator<unknown>,
-): Promise<void> {
+async function relayJson(ctx: RequestContext, res: Exchange, codec: Aggregator<unknown>): Promise<void> {
   let result: unknown;
   try {
-    for await (const chunk of res.body) {
+    await pump(ctx, res, (chunk) => {
       codec.push(chunk);
-      if (codec.state.error) break;
-    }
+      return codec.state.error === undefined;
+    });
     ctx.markUpstreamEnd();
     absorbState(ctx, codec.state);
     result = codec.end();
   } catch (err) {
     ctx.markUpstreamEnd();
     absorbState(ctx, codec.state);
-    throw classifyUpstreamError(err, "body");
-  } finally {
-    if (!res.body.destroyed) res.body.destroy();
+    throw err;
   }
   ctx.sendJson(200, result);
   ctx.finish("completed");

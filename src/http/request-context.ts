@@ -104,9 +104,21 @@ export class RequestContext {
 
   /** Writes a body chunk, waiting for the socket to drain when the client reads slowly (backpressure reaches the upstream). */
   async write(chunk: string | Buffer): Promise<void> {
-    if (chunk.length === 0 || this.res.writableEnded || this.res.destroyed) return;
+    if (!this.send(chunk)) await this.drained();
+  }
+
+  /**
+   * Writes a body chunk now; false when the client's socket is full and the caller should wait for `drained()`
+   * before sending more.
+   */
+  send(chunk: string | Buffer): boolean {
+    if (chunk.length === 0 || this.res.writableEnded || this.res.destroyed) return true;
     this.bytesOut += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-    if (this.res.write(chunk)) return;
+    return this.res.write(chunk);
+  }
+
+  /** Resolves when the client's socket drained; rejects when the request is aborted meanwhile. */
+  async drained(): Promise<void> {
     // A client that keeps its connection open but stops reading would hold its slot (and Ollama's) for ever:
     // after the write timeout it is treated as gone. One timer per request, restarted by each blocked write and
     // cleared when the request ends, so a busy stream does not allocate a timer per write.

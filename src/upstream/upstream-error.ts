@@ -1,7 +1,7 @@
 // Turns an upstream error response (`{"error":"…"}` with a status) into a GatewayError that keeps Ollama's message.
 
 import { GatewayError } from "../errors/gateway-error.js";
-import type { UpstreamResponse } from "./client.js";
+import type { Exchange } from "./client.js";
 
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -9,8 +9,9 @@ const MAX_ERROR_BODY = 64 * 1024;
  * 404 becomes model_not_found (Ollama says 404 only for a missing model on these routes); other 4xx and
  * the retryable 429/503 keep their status so clients react correctly; any other status becomes 502.
  */
-export async function errorFromUpstream(res: UpstreamResponse): Promise<GatewayError> {
-  const text = await readCapped(res);
+export async function errorFromUpstream(res: Exchange): Promise<GatewayError> {
+  // A broken error body: the status speaks alone.
+  const text = await res.text(MAX_ERROR_BODY).catch(() => "");
   let message = text.trim();
   try {
     const parsed: unknown = JSON.parse(text);
@@ -26,18 +27,4 @@ export async function errorFromUpstream(res: UpstreamResponse): Promise<GatewayE
   return new GatewayError("upstream_http_error", `upstream error (status ${res.status}): ${message}`, {
     status: 502,
   });
-}
-
-async function readCapped(res: UpstreamResponse): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res.body) {
-      if (size < MAX_ERROR_BODY) chunks.push(chunk);
-      size += chunk.length;
-    }
-  } catch {
-    // a broken error body still yields what arrived
-  }
-  return Buffer.concat(chunks).toString("utf8").slice(0, MAX_ERROR_BODY);
 }

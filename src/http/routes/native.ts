@@ -4,13 +4,13 @@ import type { IncomingHttpHeaders } from "node:http";
 import { pipeline, Transform } from "node:stream";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { createNdjsonObserver } from "../../translate/index.js";
-import { classifyUpstreamError } from "../../upstream/client.js";
 import { admit } from "../admit.js";
 import { readBody } from "../body.js";
 import type { GatewayDeps } from "../deps.js";
 import { failRequest } from "../fail.js";
 import { outcomeOf } from "../outcome.js";
 import { encodePath } from "../path.js";
+import { pump } from "../relay.js";
 import type { RequestContext } from "../request-context.js";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and what must not cross the gateway. */
@@ -68,7 +68,7 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
 
   if (ADMITTED.has(ctx.route)) await admit(ctx, deps);
   ctx.markUpstreamStart();
-  const res = await deps.upstream.request({
+  const res = await deps.upstream.open({
     method: ctx.method,
     path,
     headers,
@@ -77,7 +77,8 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
   });
   ctx.markUpstreamFirstByte();
   const responseHeaders: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(res.headers)) {
+  for (const name in res.headers) {
+    const value = res.headers[name];
     if (value !== undefined && !DROP_RESPONSE.has(name)) responseHeaders[name] = value;
   }
   ctx.writeHead(res.status, responseHeaders);
@@ -85,21 +86,20 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
 
   const observer = res.status === 200 && GENERATING.has(ctx.route) ? createNdjsonObserver() : undefined;
   try {
-    for await (const chunk of res.body) {
-      await ctx.write(chunk);
+    await pump(ctx, res, (chunk) => {
+      ctx.send(chunk);
       if (observer) {
         observer.push(chunk);
         if (observer.state.contentStarted) ctx.markToken();
       }
-    }
+      return true;
+    });
     ctx.markUpstreamEnd();
     observer?.end();
     ctx.end();
   } catch (err) {
-    failRequest(ctx, classifyUpstreamError(err, "body"), { format: "ollama" });
+    failRequest(ctx, err, { format: "ollama" });
     return;
-  } finally {
-    if (!res.body.destroyed) res.body.destroy();
   }
 
   if (observer) {

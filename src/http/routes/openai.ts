@@ -21,7 +21,6 @@ import {
   toOllamaEmbedRequest,
   toOllamaGenerateRequest,
 } from "../../translate/index.js";
-import { classifyUpstreamError } from "../../upstream/client.js";
 import { admit } from "../admit.js";
 import { readJson } from "../body.js";
 import type { GatewayDeps } from "../deps.js";
@@ -108,10 +107,7 @@ async function readUpstreamJson<T>(
   const res = await openUpstream(ctx, deps, method, path, payload);
   let text: string;
   try {
-    text = await res.body.text();
-  } catch (err) {
-    if (ctx.clientGone) throw err;
-    throw classifyUpstreamError(err, "body");
+    text = await res.text();
   } finally {
     ctx.markUpstreamEnd();
   }
