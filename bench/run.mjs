@@ -81,9 +81,8 @@ const openai = (stream) =>
 const ollama = (stream) => JSON.stringify({ model: MODEL, messages: MESSAGES, stream });
 
 /**
- * The workloads of issue 7. Non-streaming uses an 8-token answer: llmgate always asks Ollama for a stream
- * (src/translate/chat-request.ts) and aggregates it, so the upstream sends it 8 chunks + done where it sends the
- * seed and direct one body with the same 8-token answer.
+ * The workloads of issue 7. Non-streaming: every target gets the upstream's one JSON body (llmgate asks for
+ * stream:false when the client does, src/translate/chat-request.ts).
  */
 const WORKLOADS = [
   {

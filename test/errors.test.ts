@@ -177,11 +177,19 @@ describe("errors after the stream started", () => {
     expect(res.record).toMatchObject({ outcome: "timeout", errorCode: "upstream_idle_timeout" });
   });
 
-  test("non-streaming requests fail whole: a mid-stream failure is a 502, never a partial answer", async () => {
+  test("non-streaming requests fail whole: a failure during generation is a 502, never a partial answer", async () => {
+    // Ollama answers a stream:false request once, when done: a generation that fails is its 500 + {"error"}.
     const res = await post("/v1/chat/completions", chat("hi [sim:midstream-fail]"));
     expect(res.status).toBe(502);
-    expect(res.json).toMatchObject({ error: { code: "upstream_stream_error" } });
+    expect(res.json).toMatchObject({ error: { code: "upstream_http_error", type: "server_error" } });
     expect(res.record.outcome).toBe("upstream_error");
+  });
+
+  test("non-streaming: an upstream gone silent mid-generation is a 504 after the first-byte timeout", async () => {
+    const res = await post("/v1/chat/completions", chat("hi [sim:hang-after=3]"));
+    expect(res.status).toBe(504);
+    expect(res.json).toMatchObject({ error: { code: "upstream_timeout" } });
+    expect(res.record).toMatchObject({ outcome: "timeout", errorCode: "upstream_timeout" });
   });
 });
 

@@ -197,7 +197,7 @@ export const SERVE_KEYS = [
     schema: duration,
     arg: "DURATION",
     description:
-      "time allowed until the upstream's first byte (model load + queue + prompt processing); then 504",
+      "time allowed until the upstream's first byte (model load + queue + prompt processing; for a non-streaming request the whole answer, which Ollama sends when done); then 504",
     default: "10m",
   },
   {

@@ -179,8 +179,9 @@ async function relayJson(ctx: RequestContext, res: Exchange, codec: Aggregator<u
       return codec.state.error === undefined;
     });
     ctx.markUpstreamEnd();
-    absorbState(ctx, codec.state);
+    // A non-streamed body has no final newline: its one line is read by end().
     result = codec.end();
+    absorbState(ctx, codec.state);
   } catch (err) {
     ctx.markUpstreamEnd();
     absorbState(ctx, codec.state);

@@ -133,7 +133,7 @@ export const CATALOG = {
   upstreamFirstByte: {
     name: "upstream_first_byte_seconds",
     type: "histogram",
-    help: "Time from sending the upstream request to its response headers (for Ollama streams: the first chunk is ready).",
+    help: "Time from sending the upstream request to its response headers (for Ollama streams: the first chunk is ready; for non-streaming requests: the whole answer).",
     labels: ["path"],
     unit: "seconds",
     group: "gateway",

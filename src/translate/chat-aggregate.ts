@@ -13,7 +13,8 @@ import { createUpstreamReader } from "./upstream-reader.js";
 
 /**
  * Joins content and thinking, collects tool calls and logprobs from every object, and takes done_reason and
- * usage from the final one. The same upstream stream as for SSE, so timeouts and aborts behave alike.
+ * usage from the final one. Reads Ollama's one non-streamed body (a done object with the whole message) as well as
+ * a stream of pieces.
  */
 export function createChatAggregator(ctx: ResponseContext): Aggregator<ChatCompletion> {
   let content = "";

@@ -83,7 +83,9 @@ describe("format, tools, logprobs, extras", () => {
     ["logprobs false is not sent", { logprobs: false }, { logprobs: undefined }],
     ["keep_alive string", { keep_alive: "30s" }, { keep_alive: "30s" }],
     ["keep_alive number", { keep_alive: -1 }, { keep_alive: -1 }],
-    ["always streams", { stream: false }, { stream: true }],
+    ["stream:false stays non-streaming upstream", { stream: false }, { stream: false }],
+    ["no stream is non-streaming upstream", {}, { stream: false }],
+    ["stream:true streams upstream", { stream: true }, { stream: true }],
   ])("%s", (_name, extra, expected) => {
     const out: Record<string, unknown> = { ...translate(extra) };
     for (const [key, value] of Object.entries(expected)) expect(out[key], key).toEqual(value);

@@ -16,11 +16,15 @@ const THINK: Record<ReasoningEffort, OllamaThink> = {
 };
 
 /**
- * Always `stream: true`: the gateway aggregates non-streaming replies itself, so timeouts and aborts work
- * the same for both. Policy: docs/translation.md.
+ * `stream` as the client asked: a non-streaming reply comes from Ollama as one body, which costs Ollama and the
+ * gateway far less than a stream to aggregate. Policy: docs/translation.md.
  */
 export function toOllamaChatRequest(req: ChatCompletionRequest): OllamaChatRequest {
-  const out: OllamaChatRequest = { model: req.model, messages: toOllamaMessages(req.messages), stream: true };
+  const out: OllamaChatRequest = {
+    model: req.model,
+    messages: toOllamaMessages(req.messages),
+    stream: req.stream === true,
+  };
   const format = req.response_format;
   if (format?.type === "json_object") out.format = "json";
   else if (format?.type === "json_schema" && format.json_schema.schema != null)
