@@ -1,6 +1,6 @@
 // Every error path of the OpenAI routes, through real sockets: status, OpenAI error object, counted outcome.
 
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Stack, startStack } from "./helpers/stack.js";
@@ -77,6 +77,23 @@ describe("errors before the response starts", () => {
     expect(res.status).toBe(413);
     expect(res.json).toMatchObject({ error: { code: "body_too_large" } });
     expect(res.record.outcome).toBe("rejected");
+  });
+
+  test("a streamed (chunked) body over the limit → 413 once the limit is passed, and the connection closes", async () => {
+    const url = new URL(stack.gateway.url);
+    const socket = connect(Number(url.port), url.hostname);
+    const chunk = JSON.stringify(chat("x".repeat(5000)));
+    socket.end(
+      "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n" +
+        `transfer-encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`,
+    );
+    let answer = "";
+    for await (const data of socket) answer += String(data);
+    expect(answer).toMatch(/^HTTP\/1.1 413 /);
+    expect(answer.toLowerCase()).toContain("connection: close");
+    expect(answer).toContain('"code":"body_too_large"');
+    const id = /x-request-id: (\S+)/i.exec(answer)?.[1] ?? "";
+    expect((await stack.nextRecord(id)).outcome).toBe("rejected");
   });
 
   test("a model the upstream lacks → 404 with Ollama's message", async () => {

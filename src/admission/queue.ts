@@ -1,6 +1,7 @@
 // Admission towards the upstream: at most N requests in flight, a bounded FIFO queue, a bounded wait.
 
 import { GatewayError } from "../errors/gateway-error.js";
+import type { Abortable } from "../events/cancellation.js";
 
 export interface AdmissionOptions {
   /** Most requests admitted at once; 0 means unlimited (no queue). */
@@ -18,7 +19,7 @@ interface Waiter {
   resolve: (release: Release) => void;
   reject: (err: unknown) => void;
   timer: NodeJS.Timeout;
-  signal: AbortSignal;
+  signal: Abortable;
   onAbort: () => void;
   settled: boolean;
 }
@@ -56,7 +57,7 @@ export class AdmissionQueue {
     return this.#waiting.length - this.#head;
   }
 
-  acquire(signal: AbortSignal): Promise<Release> {
+  acquire(signal: Abortable): Promise<Release> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const { maxConcurrency, maxQueue, queueTimeoutMs } = this.options;
     if (maxConcurrency === 0 || (this.#active < maxConcurrency && this.queued === 0)) {

@@ -10,7 +10,7 @@ import type { RequestContext } from "./request-context.js";
 export async function admit(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
   if (!deps.admission) return;
   const start = ctx.elapsed();
-  const release = await deps.admission.acquire(ctx.abort.signal);
+  const release = await deps.admission.acquire(ctx.abort);
   ctx.queueWaitMs = ctx.elapsed() - start;
   ctx.onFinish(release);
 }

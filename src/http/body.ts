@@ -8,26 +8,60 @@ import type { RequestContext } from "./request-context.js";
  * Resolves with the whole body. Rejects with body_too_large as soon as the limit is passed (a declared
  * Content-Length over the limit is refused before reading), and with the abort reason if the client leaves.
  */
-export async function readBody(ctx: RequestContext, limit: number): Promise<Buffer> {
+export function readBody(ctx: RequestContext, limit: number): Promise<Buffer> {
   const declared = Number(ctx.req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  const req = ctx.req;
   // A request cancelled by the gateway (end of a shutdown) stops reading at once instead of waiting for the body.
-  const signal = ctx.abort.signal;
-  const onAbort = () => ctx.req.destroy(signal.reason as Error);
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+  const cancel = ctx.abort;
+  if (cancel.aborted) return Promise.reject(cancel.reason);
+  // Plain listeners rather than an async iterator: a small body arrives in one chunk, and the iterator's
+  // machinery costs more than reading it.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+      cancel.removeEventListener("abort", onAbort);
+    };
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
       ctx.bytesIn = size;
-      if (size > limit) throw tooLarge(limit);
+      if (size > limit) {
+        done();
+        // Stop reading; the 413 goes out with connection: close.
+        req.pause();
+        reject(tooLarge(limit));
+        return;
+      }
       chunks.push(chunk);
-    }
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      done();
+      reject(err);
+    };
+    const onClose = (): void => {
+      done();
+      reject(new Error("the client closed the connection while sending the body"));
+    };
+    const onAbort = (): void => {
+      done();
+      req.destroy(cancel.reason as Error);
+      reject(cancel.reason);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+    cancel.addEventListener("abort", onAbort);
+  });
 }
 
 export interface JsonLimits {

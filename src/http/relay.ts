@@ -32,7 +32,7 @@ export async function openUpstream(
     headers["content-type"] = "application/json";
     body = JSON.stringify(payload);
   }
-  const res = await deps.upstream.open({ method, path, headers, body, signal: ctx.abort.signal });
+  const res = await deps.upstream.open({ method, path, headers, body, signal: ctx.abort });
   ctx.markUpstreamFirstByte();
   if (res.status !== 200) {
     const err = await errorFromUpstream(res);

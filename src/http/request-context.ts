@@ -1,10 +1,10 @@
 // Per-request state: identity, timing, byte counts, the abort signal, and the single place a request's outcome is decided.
 
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { GatewayError } from "../errors/gateway-error.js";
+import { Cancellation } from "../events/cancellation.js";
 import type { Outcome, RequestEvents, RequestRecord, RouteName } from "../events/request-events.js";
 import type { OllamaStats } from "../ollama/types.js";
 import { upstreamErrorClass } from "../upstream/client.js";
@@ -23,7 +23,7 @@ export class RequestContext {
   readonly startedAt = Date.now();
   readonly #t0 = performance.now();
   /** Fires when the client goes away or the gateway aborts in-flight work at the end of a shutdown. */
-  readonly abort = new AbortController();
+  readonly abort = new Cancellation();
   clientGone = false;
   /** The canonical (decoded) path the request was routed by, and its query string including `?` (or ""). */
   path = "/";
@@ -84,7 +84,7 @@ export class RequestContext {
 
   /** Aborts the request from the gateway's side; the handler ends it with the "shutdown" outcome. */
   cancel(): void {
-    if (this.abort.signal.aborted) return;
+    if (this.abort.aborted) return;
     this.cancelled = true;
     this.abort.abort(new Error("the gateway is shutting down"));
   }
@@ -126,7 +126,23 @@ export class RequestContext {
     else this.#stallTimer = setTimeout(() => this.#stalled(), this.#writeTimeoutMs);
     this.#blocked = true;
     try {
-      await once(this.res, "drain", { signal: this.abort.signal });
+      await new Promise<void>((resolve, reject) => {
+        const abort = this.abort;
+        if (abort.aborted) {
+          reject(abort.reason);
+          return;
+        }
+        const onAbort = (): void => {
+          this.res.off("drain", onDrain);
+          reject(abort.reason);
+        };
+        const onDrain = (): void => {
+          abort.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        this.res.once("drain", onDrain);
+        abort.addEventListener("abort", onAbort);
+      });
     } finally {
       this.#blocked = false;
     }

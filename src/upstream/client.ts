@@ -3,6 +3,7 @@
 import type { Readable } from "node:stream";
 import { type Dispatcher, Pool, errors as undiciErrors } from "undici";
 import { GatewayError } from "../errors/gateway-error.js";
+import type { Abortable } from "../events/cancellation.js";
 import type { UpstreamErrorClass } from "../events/request-events.js";
 
 export interface UpstreamOptions {
@@ -27,6 +28,9 @@ export interface UpstreamRequest {
   /** Overrides the first-byte timeout (health checks use a short one). */
   firstByteTimeoutMs?: number;
 }
+
+/** A request for `open()`: its signal may be a request's Cancellation. */
+export type OpenRequest = Omit<UpstreamRequest, "signal"> & { signal: Abortable };
 
 export interface UpstreamResponse {
   status: number;
@@ -81,7 +85,7 @@ export class Upstream {
    * status; the body then flows to callbacks (no stream object and no promise per chunk, which a 64-chunk stream
    * pays for 64 times). Rejects like `request()`.
    */
-  open(req: UpstreamRequest): Promise<Exchange> {
+  open(req: OpenRequest): Promise<Exchange> {
     return new Promise((resolve, reject) => {
       const exchange = new Exchange(req.signal, resolve, reject);
       this.#pool.dispatch(
@@ -123,7 +127,7 @@ type Controller = Dispatcher.DispatchController;
 export class Exchange implements Dispatcher.DispatchHandler {
   status = 0;
   headers: Record<string, string | string[] | undefined> = {};
-  readonly #signal: AbortSignal;
+  readonly #signal: Abortable;
   #resolve: ((exchange: Exchange) => void) | undefined;
   #reject: ((err: unknown) => void) | undefined;
   #controller: Controller | undefined;
@@ -135,12 +139,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #settled = false;
   readonly #onAbort = (): void => this.abort(this.#signal.reason);
 
-  constructor(signal: AbortSignal, resolve: (exchange: Exchange) => void, reject: (err: unknown) => void) {
+  constructor(signal: Abortable, resolve: (exchange: Exchange) => void, reject: (err: unknown) => void) {
     this.#signal = signal;
     this.#resolve = resolve;
     this.#reject = reject;
     if (signal.aborted) queueMicrotask(this.#onAbort);
-    else signal.addEventListener("abort", this.#onAbort, { once: true });
+    else signal.addEventListener("abort", this.#onAbort);
   }
 
   /** Starts the body flow into `sink`. Call once. */

@@ -73,7 +73,7 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
     path,
     headers,
     body,
-    signal: ctx.abort.signal,
+    signal: ctx.abort,
   });
   ctx.markUpstreamFirstByte();
   const responseHeaders: Record<string, string | string[]> = {};
