@@ -1,25 +1,21 @@
-// Turns request records, gateway state and upstream snapshots into the catalog's series. The only user of prom-client.
+// Turns request records, gateway state and upstream snapshots into the catalog's series. The only user of prom-client:
+// its registry, gauges and process metrics; the per-request counters and histograms are ./series.ts, registered in
+// the same registry.
 
-import {
-  Counter,
-  collectDefaultMetrics,
-  Gauge,
-  Histogram,
-  type OpenMetricsContentType,
-  Registry,
-} from "prom-client";
+import { collectDefaultMetrics, Gauge, type OpenMetricsContentType, Registry } from "prom-client";
 import { type RequestRecord, UPSTREAM_ERROR_CLASSES } from "../events/request-events.js";
 import type { OllamaListModel, OllamaProcessModel } from "../ollama/types.js";
 import { CATALOG, type CatalogKey, type MetricSpec } from "./catalog.js";
 import { codeLabel, doneReasonLabel, type ModelDirectory, methodLabel, modelLabel } from "./labels.js";
+import { SeriesCounter, SeriesHistogram } from "./series.js";
 
 type Spec<K extends CatalogKey> = (typeof CATALOG)[K];
 type LabelsOf<K extends CatalogKey> = Spec<K>["labels"][number];
 type MetricOf<K extends CatalogKey> = Spec<K>["type"] extends "counter"
-  ? Counter<LabelsOf<K>>
+  ? SeriesCounter<LabelsOf<K>>
   : Spec<K>["type"] extends "gauge"
     ? Gauge<LabelsOf<K>>
-    : Histogram<LabelsOf<K>>;
+    : SeriesHistogram<LabelsOf<K>>;
 export type CatalogMetrics = { [K in CatalogKey]: MetricOf<K> };
 
 /** Live state the gauges read at scrape time. */
@@ -115,7 +111,7 @@ export class GatewayMetrics {
     this.prefix = options.prefix;
     this.registry = new Registry<OpenMetricsContentType>();
     this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-    const metrics = {} as Record<CatalogKey, Counter<string> | Gauge<string> | Histogram<string>>;
+    const metrics = {} as Record<CatalogKey, SeriesCounter | Gauge<string> | SeriesHistogram>;
     for (const [key, spec] of Object.entries(CATALOG) as [CatalogKey, MetricSpec][]) {
       metrics[key] = this.#create(spec, options.buckets?.[spec.name]);
     }
@@ -144,15 +140,15 @@ export class GatewayMetrics {
     };
     switch (spec.type) {
       case "counter":
-        return new Counter(common);
+        return new SeriesCounter(common).register(this.registry);
       case "gauge":
         return new Gauge(common);
       case "histogram":
-        return new Histogram({
+        return new SeriesHistogram({
           ...common,
           buckets: [...(buckets ?? spec.buckets ?? [])],
           enableExemplars: spec.exemplars === true,
-        });
+        }).register(this.registry);
       default: {
         const exhaustive: never = spec.type;
         return exhaustive;
