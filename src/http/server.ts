@@ -13,6 +13,9 @@ import { canonicalPath } from "./path.js";
 import { RequestContext } from "./request-context.js";
 import { matchRoute, type RouteEnv, type RouteMatch } from "./router.js";
 
+/** Pending connections the kernel may queue for accept(); capped by net.core.somaxconn. */
+const LISTEN_BACKLOG = 65_535;
+
 export interface GatewayServerOptions {
   /** Serves /metrics on this listener; absent when metrics have their own listener. Scrapes are not counted as requests. */
   metrics?: MetricsHandler;
@@ -102,7 +105,10 @@ export class GatewayServer {
   }
 
   async listen(host: string, port: number): Promise<AddressInfo> {
-    this.server.listen(port, host);
+    // Node's default backlog is 511: a burst of new connections beyond it (1,000 clients starting at once) has
+    // SYNs dropped and retried after 1, 3, 7 s. Ask for more; the kernel caps it at net.core.somaxconn, which is
+    // what Go servers get by default.
+    this.server.listen({ port, host, backlog: LISTEN_BACKLOG });
     await once(this.server, "listening");
     return this.server.address() as AddressInfo;
   }
