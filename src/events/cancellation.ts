@@ -26,8 +26,11 @@ export class Cancellation implements Abortable {
     this.aborted = true;
     this.reason = reason;
     const listeners = this.#listeners;
+    if (!listeners) return;
+    // As with an AbortSignal, a listener removed by an earlier one (its work done meanwhile) is not called:
+    // removeEventListener still edits `listeners` during the loop, which walks a copy.
+    for (const listener of listeners.slice()) if (listeners.includes(listener)) listener();
     this.#listeners = undefined;
-    if (listeners) for (const listener of listeners) listener();
   }
 
   /** `listener` runs once, on abort (never if already aborted: check `aborted` first). */

@@ -67,8 +67,9 @@ export function pump(ctx: RequestContext, res: Exchange, onChunk: (chunk: Buffer
     const drainFailed = (err: unknown): void => {
       waiting = false;
       if (done) return;
-      res.abort(err);
+      // Settled first: aborting the exchange reports its own (classified) error to onError synchronously.
       settle({ err });
+      res.abort(err);
     };
     const resume = (): void => {
       waiting = false;
@@ -86,13 +87,15 @@ export function pump(ctx: RequestContext, res: Exchange, onChunk: (chunk: Buffer
         try {
           more = onChunk(chunk);
         } catch (err) {
-          res.abort(err);
+          // Settled before the abort, whose error reaches onError synchronously (undici calls the handler's
+          // onResponseError from controller.abort) and would otherwise win as an upstream_protocol_error.
           settle({ err }); // a bug in a codec: counted as internal, not blamed on the upstream
+          res.abort(err);
           return;
         }
         if (!more) {
-          res.abort(new Error("the rest of the upstream response is not needed"));
           settle();
+          res.abort(new Error("the rest of the upstream response is not needed"));
           return;
         }
         if (ctx.res.writableNeedDrain && !ended && failure === undefined) {

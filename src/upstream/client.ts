@@ -136,6 +136,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   /** Set once the response completed or failed before `read()`: replayed to the sink. */
   #ended = false;
   #error: unknown;
+  /** The reason of the first `abort()`: what the sink (or the pending open) gets, unclassified. */
+  #abortReason: unknown;
   #settled = false;
   readonly #onAbort = (): void => this.abort(this.#signal.reason);
 
@@ -188,6 +190,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   abort(reason?: unknown): void {
     if (this.#settled) return;
     const err = reason ?? new Error("aborted");
+    this.#abortReason ??= err;
     if (this.#controller) this.#controller.abort(err as Error);
     else this.#error ??= err;
   }
@@ -222,16 +225,18 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Controller, err: Error): void {
-    const reason = this.#signal.aborted ? this.#signal.reason : err;
+    // An abort asked for (by the signal or by the owner) is reported as its reason, not as an upstream failure.
+    const aborted = this.#signal.aborted || this.#abortReason !== undefined;
+    const reason = this.#signal.aborted ? this.#signal.reason : this.#abortReason;
     if (this.#reject) {
       const reject = this.#reject;
       this.#resolve = undefined;
       this.#reject = undefined;
       this.#settle();
-      reject(this.#signal.aborted ? reason : classifyUpstreamError(err, "request"));
+      reject(aborted ? reason : classifyUpstreamError(err, "request"));
       return;
     }
-    const failure = this.#signal.aborted ? reason : classifyUpstreamError(err, "body");
+    const failure = aborted ? reason : classifyUpstreamError(err, "body");
     if (this.#sink) this.#fail(failure);
     else this.#error = failure;
   }
