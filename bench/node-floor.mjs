@@ -35,4 +35,4 @@ createServer((req, res) => {
         },
       );
   });
-}).listen(Number(port), host);
+}).listen({ port: Number(port), host, backlog: 65_535 }); // backlog: as llmgate, the kernel caps it at somaxconn

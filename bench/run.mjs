@@ -132,6 +132,7 @@ const WORKLOADS = [
       { target: "llmgate /v1 SSE", gateway: "llmgate", path: "/v1/chat/completions", body: openai(true) },
       { target: "llmgate /api/chat", gateway: "llmgate", path: "/api/chat", body: ollama(true) },
       { target: "seed-go-proxy", gateway: "seed", path: "/v1/chat/completions", body: ollama(true) },
+      { target: "node floor", gateway: "node", path: "/v1/chat/completions", body: ollama(true) },
     ],
   },
 ];
