@@ -62,17 +62,7 @@ export class Upstream {
    */
   async request(req: UpstreamRequest): Promise<UpstreamResponse> {
     try {
-      const res = await this.#pool.request({
-        method: req.method as "GET",
-        path: req.path,
-        headers: this.#options.apiKey
-          ? { ...req.headers, authorization: `Bearer ${this.#options.apiKey}` }
-          : req.headers,
-        body: req.body ?? null,
-        signal: req.signal,
-        headersTimeout: req.firstByteTimeoutMs ?? this.#options.firstByteTimeoutMs,
-        bodyTimeout: this.#options.idleTimeoutMs,
-      });
+      const res = await this.#pool.request({ ...this.#dispatchOptions(req), signal: req.signal });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
       if (req.signal.aborted) throw err;
@@ -88,20 +78,22 @@ export class Upstream {
   open(req: OpenRequest): Promise<Exchange> {
     return new Promise((resolve, reject) => {
       const exchange = new Exchange(req.signal, resolve, reject);
-      this.#pool.dispatch(
-        {
-          method: req.method as "GET",
-          path: req.path,
-          headers: this.#options.apiKey
-            ? { ...req.headers, authorization: `Bearer ${this.#options.apiKey}` }
-            : req.headers,
-          body: req.body ?? null,
-          headersTimeout: req.firstByteTimeoutMs ?? this.#options.firstByteTimeoutMs,
-          bodyTimeout: this.#options.idleTimeoutMs,
-        },
-        exchange,
-      );
+      this.#pool.dispatch(this.#dispatchOptions(req), exchange);
     });
+  }
+
+  /** What both kinds of request send: the upstream key when configured, and the two timeouts. */
+  #dispatchOptions(req: Omit<UpstreamRequest, "signal">): Dispatcher.DispatchOptions {
+    return {
+      method: req.method as Dispatcher.HttpMethod,
+      path: req.path,
+      headers: this.#options.apiKey
+        ? { ...req.headers, authorization: `Bearer ${this.#options.apiKey}` }
+        : req.headers,
+      body: req.body ?? null,
+      headersTimeout: req.firstByteTimeoutMs ?? this.#options.firstByteTimeoutMs,
+      bodyTimeout: this.#options.idleTimeoutMs,
+    };
   }
 
   async close(): Promise<void> {
