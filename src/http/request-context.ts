@@ -102,14 +102,9 @@ export class RequestContext {
     this.res.writeHead(status, headers);
   }
 
-  /** Writes a body chunk, waiting for the socket to drain when the client reads slowly (backpressure reaches the upstream). */
-  async write(chunk: string | Buffer): Promise<void> {
-    if (!this.send(chunk)) await this.drained();
-  }
-
   /**
    * Writes a body chunk now; false when the client's socket is full and the caller should wait for `drained()`
-   * before sending more.
+   * before sending more (relay.ts's pump pauses the upstream meanwhile, so backpressure reaches Ollama).
    */
   send(chunk: string | Buffer): boolean {
     if (chunk.length === 0 || this.res.writableEnded || this.res.destroyed) return true;
