@@ -128,7 +128,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
   /** Set once the response completed or failed before `read()`: replayed to the sink. */
   #ended = false;
   #error: unknown;
-  /** The reason of the first `abort()`: what the sink (or the pending open) gets, unclassified. */
+  /**
+   * The reason of the first `abort()`: what the sink (or the pending open) gets, unclassified; applied on connect
+   * when the abort came before undici started the request.
+   */
   #abortReason: unknown;
   #settled = false;
   readonly #onAbort = (): void => this.abort(this.#signal.reason);
@@ -183,13 +186,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     const err = reason ?? new Error("aborted");
     this.#abortReason ??= err;
-    if (this.#controller) this.#controller.abort(err as Error);
-    else this.#error ??= err;
+    this.#controller?.abort(err as Error);
   }
 
   onRequestStart(controller: Controller): void {
     this.#controller = controller;
-    if (this.#error !== undefined) controller.abort(this.#error as Error);
+    if (this.#abortReason !== undefined) controller.abort(this.#abortReason as Error);
   }
 
   onResponseStart(_controller: Controller, status: number, headers: Record<string, string | string[]>): void {
