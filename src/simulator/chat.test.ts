@@ -215,6 +215,42 @@ describe("tools", () => {
     expect(content(chunks).length).toBeGreaterThan(0);
   });
 
+  test("a user message appended after the tool results continues the turn: text, unless more rounds are asked", async () => {
+    const first = json<Chunk>(
+      await post(sim, "/api/chat", {
+        model: "qwen3:32b",
+        stream: false,
+        think: false,
+        tools,
+        messages: user("Weather in Rome?"),
+      }),
+    );
+    const afterResults = (question: string) => [
+      ...user(question),
+      { role: "assistant", content: "", tool_calls: first.message?.tool_calls },
+      { role: "tool", tool_name: "get_weather", content: '{"temp": 14}' },
+      { role: "user", content: "<context>cwd=/home/agent</context>" },
+    ];
+    const text = await chat({
+      model: "qwen3:32b",
+      think: false,
+      tools,
+      messages: afterResults("Weather in Rome?"),
+    });
+    expect(text.chunks.some((c) => c.message?.tool_calls)).toBe(false);
+    expect(content(text.chunks).length).toBeGreaterThan(0);
+
+    const again = await chat({
+      model: "qwen3:32b",
+      think: false,
+      tools,
+      messages: afterResults("Weather in Rome? [sim:tool-rounds=2]"),
+    });
+    expect(again.chunks[0]?.message?.tool_calls).toEqual([
+      expect.objectContaining({ function: expect.objectContaining({ name: "other" }) }),
+    ]);
+  });
+
   test("a model without the tools capability refuses tools with its full name", async () => {
     const reply = await post(sim, "/api/chat", { model: "gemma3:4b", tools, messages: user("hi") });
     expect([reply.status, reply.text]).toEqual([

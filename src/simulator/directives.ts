@@ -13,6 +13,9 @@
  *   [sim:tokens=N]          exactly N content tokens, then done_reason "stop" (unless num_predict cuts it: "length")
  *   [sim:think-tokens=N]    exactly N thinking tokens when thinking is on (0 = none)
  *   [sim:delay-ms=N]        wait N ms (holding the slot) before prompt processing, i.e. before the first byte
+ *   [sim:tool-rounds=N]     with tools, answer with tool calls for N rounds of the turn before answering in text
+ *                           (default 1; 0 = never call a tool); read from every user message of the current turn
+ *                           (see turn.ts), since agents append their own user messages after tool results
  */
 export interface Directives {
   failStatus?: number;
@@ -22,6 +25,7 @@ export interface Directives {
   tokens?: number;
   thinkTokens?: number;
   delayMs?: number;
+  toolRounds?: number;
 }
 
 const DIRECTIVE = /\[sim:([a-z-]+)(?:=(\d+))?\]/g;
@@ -53,6 +57,9 @@ export function parseDirectives(text: string): Directives {
         break;
       case "delay-ms":
         if (n !== undefined) out.delayMs = n;
+        break;
+      case "tool-rounds":
+        if (n !== undefined) out.toolRounds = n;
         break;
       default:
         break;

@@ -22,7 +22,7 @@ export interface PlanInput {
   /** Thinking on (a level) or off; already resolved against the model's capability. */
   think: Exclude<OllamaThink, false> | undefined;
   format: OutputFormat;
-  /** Set when the answer is a tool call: the request has tools and its last message is from the user. */
+  /** Set when the answer is a tool call (see `toolToCall` in turn.ts for when). */
   callTool: OllamaTool | undefined;
   numPredict: number;
   stop: readonly string[];

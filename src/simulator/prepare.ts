@@ -11,6 +11,7 @@ import { parseModelRef } from "./names.js";
 import { buildPlan, type OutputFormat, type Plan } from "./plan.js";
 import { hash32 } from "./prng.js";
 import type { ChatIn, GenerateIn } from "./requests.js";
+import { toolToCall } from "./turn.js";
 
 export const DEFAULT_NUM_CTX = 4096;
 
@@ -160,7 +161,6 @@ export function prepareChat(ctx: SimContext, req: ChatIn): Prepared {
   const checks = commonChecks(model, think.think, req.options);
   if ("status" in checks) return { failure: checks };
 
-  const last = req.messages[req.messages.length - 1];
   const lastUser = [...req.messages].reverse().find((m) => m.role === "user")?.content ?? "";
   let promptChars = tools.length > 0 ? JSON.stringify(tools).length : 0;
   let seedText = model.display;
@@ -169,7 +169,8 @@ export function prepareChat(ctx: SimContext, req: ChatIn): Prepared {
     if (m.tool_calls) promptChars += JSON.stringify(m.tool_calls).length;
     seedText += `\u0000${m.role}\u0001${m.content}`;
   }
-  const callTool: OllamaTool | undefined = tools.length > 0 && last?.role === "user" ? tools[0] : undefined;
+  const toolIndex = toolToCall(req.messages, tools.length);
+  const callTool: OllamaTool | undefined = toolIndex === undefined ? undefined : tools[toolIndex];
   return {
     job: makeJob(ctx, "chat", req, checks, {
       loadOnly: req.messages.length === 0,
