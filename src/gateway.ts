@@ -56,9 +56,12 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   if (config.demo) {
     // Loaded only in demo mode: a gateway in front of a real Ollama does not carry the simulator.
     const { startSimulator } = await import("./simulator/index.js");
-    simulator = await startSimulator({ host: "127.0.0.1", port: 0 });
+    simulator = await startSimulator({ ...config.demoSimulator, host: "127.0.0.1", port: 0 });
     upstreamUrl = simulator.url;
-    logger.info({ upstream: upstreamUrl }, "demo mode: the built-in Ollama simulator is the upstream");
+    logger.info(
+      { upstream: upstreamUrl, ...config.demoSimulator },
+      "demo mode: the built-in Ollama simulator is the upstream",
+    );
   }
 
   const upstream = new Upstream({

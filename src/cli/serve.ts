@@ -41,6 +41,7 @@ export function serveCommand(): Command {
     "\nExamples:\n" +
       "  llmgate serve                                  # 127.0.0.1:18789 -> Ollama at 127.0.0.1:11434\n" +
       "  llmgate serve --demo                           # no Ollama needed: built-in simulator upstream\n" +
+      "  llmgate serve --demo --demo-load-ms 0 --demo-decode-tps 500   # a demo upstream that answers at once\n" +
       "  llmgate serve --listen 0.0.0.0:18789 --upstream http://gpu-box:11434\n" +
       "  LLMGATE_FIRST_BYTE_TIMEOUT=15m llmgate serve --config /etc/llmgate.yaml",
   );

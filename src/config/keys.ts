@@ -3,6 +3,9 @@
 import { z } from "zod";
 import { parseApiKey } from "../auth/api-keys.js";
 import { parseKeyLimit } from "../auth/rate-limit.js";
+import { DEMO_KNOBS, knobExpectation, knobValue } from "../simulator/knobs.js";
+import { parseModelName } from "../simulator/names.js";
+import { defaultSimulatorOptions } from "../simulator/options.js";
 import { parseDurationMs, parseListen, parseSizeBytes } from "./units.js";
 
 /** A config value: accepts a string (flag, env) or a YAML scalar, and yields the typed value. */
@@ -157,6 +160,27 @@ const origins = list((entry) => {
   return `"${entry}" is not an origin like https://chat.example.com (scheme, host, optional port; no path), or *`;
 }, "an origin");
 
+// Wrapped like `origins`: a plain string from the parser would read as an error message.
+const modelNames = list(
+  (entry) =>
+    parseModelName(entry) === undefined
+      ? `"${entry}" is not a model name such as qwen3:32b`
+      : { name: entry },
+  "a model name",
+);
+
+/** The key of a demo knob: `demo-` and the `llmgate simulate` flag. */
+export const demoKnobKey = (flag: string) => `demo-${flag}`;
+
+/** The simulator's speed knobs as `demo-*` keys, so `serve --demo` can be as fast or slow as `simulate`. */
+const DEMO_KNOB_KEYS: KeySpec[] = DEMO_KNOBS.map((knob) => ({
+  key: demoKnobKey(knob.flag),
+  schema: parsed((raw) => knobValue(knob, raw), knobExpectation(knob)),
+  arg: "N",
+  description: `demo upstream: ${knob.description}`,
+  default: defaultSimulatorOptions[knob.option],
+}));
+
 const oneOf = <T extends string>(choices: readonly T[]) =>
   parsed(
     (raw) => ((choices as readonly unknown[]).includes(raw) ? (raw as T) : undefined),
@@ -185,6 +209,15 @@ export const SERVE_KEYS = [
     description: "run the built-in Ollama simulator in-process as the upstream (no Ollama needed)",
     default: false,
   },
+  {
+    key: "demo-model",
+    schema: modelNames,
+    arg: "NAME",
+    description: "a model the demo upstream offers; repeatable, or ';'-separated",
+    default: "qwen3:32b;nomic-embed-text",
+    repeatable: true,
+  },
+  ...DEMO_KNOB_KEYS,
   {
     key: "connect-timeout",
     schema: duration,

@@ -56,9 +56,47 @@ describe("loadServeConfig", () => {
     [{ env: { LLMGATE_LOG_LEVEL: "loud" } }, /log-level .*one of fatal/],
     [{ env: { LLMGATE_BODY_LIMT: "1" } }, /unknown environment variable LLMGATE_BODY_LIMT/],
     [{ flags: { demo: "maybe" } }, /demo \(from --demo\): expected true or false/],
+    [
+      { env: { LLMGATE_DEMO_DECODE_TPS: "0" } },
+      /demo-decode-tps \(from LLMGATE_DEMO_DECODE_TPS\): expected a number >= 0.001/,
+    ],
+    [
+      { flags: { "demo-jitter": "2" } },
+      /demo-jitter \(from --demo-jitter\): expected a number >= 0 and <= 1/,
+    ],
+    [{ flags: { "demo-parallel": "1.5" } }, /demo-parallel .*an integer >= 1/],
+    [{ flags: { "demo-model": ["qwen3:32b", "no good"] } }, /demo-model .*"no good" is not a model name/],
+    [
+      { flags: { demo: "true" }, env: { LLMGATE_DEMO_MODEL: "" } },
+      /demo-model: the demo upstream needs at least one model/,
+    ],
   ])("a bad value names the key and its source: %j", (sources, message) => {
     expect(() => loadServeConfig(sources)).toThrow(ConfigError);
     expect(() => loadServeConfig(sources)).toThrow(message);
+  });
+
+  test("the demo upstream offers a chat and an embedding model at realistic speed unless told otherwise", () => {
+    expect(loadServeConfig({ env: {} }).demoSimulator).toEqual({
+      models: ["qwen3:32b", "nomic-embed-text"],
+      decodeTps: 25,
+      prefillTps: 800,
+      loadMs: 3000,
+      parallel: 4,
+      jitter: 0.2,
+    });
+    const c = loadServeConfig({
+      file: yamlFile("demo-model: [llama3.2]\ndemo-load-ms: 0\n"),
+      env: { LLMGATE_DEMO_DECODE_TPS: "1000", LLMGATE_DEMO_MODEL: "qwen3:8b;all-minilm" },
+      flags: { "demo-jitter": "0", "demo-model": undefined },
+    });
+    expect(c.demoSimulator).toEqual({
+      models: ["qwen3:8b", "all-minilm"],
+      decodeTps: 1000,
+      prefillTps: 800,
+      loadMs: 0,
+      parallel: 4,
+      jitter: 0,
+    });
   });
 
   test("an unknown file key and unreadable files are named", () => {

@@ -2,7 +2,8 @@
 
 import type { ApiKey } from "../auth/api-keys.js";
 import type { KeyLimits } from "../auth/rate-limit.js";
-import { SERVE_KEYS } from "./keys.js";
+import { DEMO_KNOBS, type DemoKnobOption } from "../simulator/knobs.js";
+import { demoKnobKey, SERVE_KEYS } from "./keys.js";
 import { ConfigError, type ConfigSources, resolveConfig } from "./load.js";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -11,6 +12,8 @@ export interface ServeConfig {
   listen: { host: string; port: number };
   upstream: string;
   demo: boolean;
+  /** What the built-in simulator offers and how fast it is, when `demo` is on. */
+  demoSimulator: { models: string[] } & Record<DemoKnobOption, number>;
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
@@ -59,6 +62,8 @@ export function loadServeConfig(sources: ConfigSources): ServeConfig {
   for (const name of config.adminKeys)
     if (!names.has(name))
       throw new ConfigError(`config error:\n  admin-key: "${name}" is not the name of a configured api-key`);
+  if (config.demo && config.demoSimulator.models.length === 0)
+    throw new ConfigError("config error:\n  demo-model: the demo upstream needs at least one model");
   if (config.requestTimeoutMs > 0 && config.headerTimeoutMs > config.requestTimeoutMs)
     throw new ConfigError("config error:\n  header-timeout: must not be longer than request-timeout");
   return config;
@@ -69,6 +74,13 @@ function buildServeConfig(v: Record<string, unknown>): ServeConfig {
     listen: v.listen as ServeConfig["listen"],
     upstream: v.upstream as string,
     demo: v.demo as boolean,
+    demoSimulator: {
+      models: (v["demo-model"] as { name: string }[]).map((m) => m.name),
+      ...(Object.fromEntries(DEMO_KNOBS.map((k) => [k.option, v[demoKnobKey(k.flag)]])) as Record<
+        DemoKnobOption,
+        number
+      >),
+    },
     connectTimeoutMs: v["connect-timeout"] as number,
     firstByteTimeoutMs: v["first-byte-timeout"] as number,
     idleTimeoutMs: v["idle-timeout"] as number,
