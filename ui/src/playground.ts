@@ -2,6 +2,7 @@
 
 import "./styles.css";
 import type { StatusData } from "../../src/dashboard/api-types.js";
+import { playgroundModels } from "../../src/dashboard/playground-models.js";
 import { AuthError, askForKey, errorMessage, getJson, send } from "./lib/api.js";
 import { byId, fill, h } from "./lib/dom.js";
 import * as f from "./lib/format.js";
@@ -33,12 +34,14 @@ const messages = byId("messages");
 async function loadModels(): Promise<void> {
   try {
     const list = await getJson<{ data: { id: string }[] }>("../v1/models");
-    const ids = list.data.map((m) => m.id).sort();
-    const remembered = localStorage.getItem(MODEL_KEY);
+    const { ids, selected } = playgroundModels(
+      list.data.map((m) => m.id),
+      localStorage.getItem(MODEL_KEY),
+    );
     fill(
       modelSelect,
       ...(ids.length === 0 ? [h("option", { value: "" }, "no models: pull one with ollama pull")] : []),
-      ...ids.map((id) => h("option", { value: id, selected: id === remembered }, id)),
+      ...ids.map((id) => h("option", { value: id, selected: id === selected }, id)),
     );
     modelSelect.dataset.loaded = String(ids.length);
   } catch (err) {

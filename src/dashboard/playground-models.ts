@@ -1,0 +1,25 @@
+// The playground's model list: chat models first, embedding models last and never picked by default.
+
+/**
+ * Whether a model is an embedding model by its name: Ollama's library names them with "embed"
+ * (nomic-embed-text, mxbai-embed-large, qwen3-embedding), and the simulator gives them the `embedding`
+ * capability by the same rule. /v1/models carries no capabilities, so the name is what the page has.
+ */
+export function looksLikeEmbedding(id: string): boolean {
+  return /embed/i.test(id);
+}
+
+/**
+ * The ids in the order the playground lists them (sorted, embedding models last) and the one to select:
+ * the remembered model when it is still offered, else the first, so the page does not start on a model
+ * that cannot chat. `selected` is undefined only when there are no models.
+ */
+export function playgroundModels(
+  ids: readonly string[],
+  remembered: string | null,
+): { ids: string[]; selected: string | undefined } {
+  const sorted = [...ids].sort();
+  const ordered = [...sorted.filter((id) => !looksLikeEmbedding(id)), ...sorted.filter(looksLikeEmbedding)];
+  const selected = remembered !== null && ordered.includes(remembered) ? remembered : ordered[0];
+  return { ids: ordered, selected };
+}
