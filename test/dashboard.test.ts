@@ -1,6 +1,7 @@
 // The dashboard over real sockets: routes, assets and caching, keys, CORS on /status.json, --no-ui, and the config keys.
 
 import { execFileSync } from "node:child_process";
+import { createServer } from "node:http";
 import { afterEach, describe, expect, test } from "vitest";
 import { parseApiKey } from "../src/auth/api-keys.js";
 import { loadServeConfig } from "../src/config/serve-config.js";
@@ -127,6 +128,26 @@ describe("data", () => {
     expect(data.upstream.models.map((m) => m.name)).toContain("qwen3:32b");
     expect(data.now.concurrencyLimit).toBe(4);
     expect(data.gateway.history).toMatchObject({ seconds: 3600, recent: 200 });
+  });
+
+  test("health probes failing with Ollama down count in /metrics only, not on the dashboard or /status.json", async () => {
+    const { gateway } = await stack({ gateway: { upstream: `http://127.0.0.1:${await closedPort()}` } });
+    for (let i = 0; i < 20; i++) expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503);
+    for (let i = 0; i < 5; i++) expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    const status = (await (await fetch(`${gateway.url}/status.json`)).json()) as StatusData;
+    expect(status).toMatchObject({ status: "down", upstream: { up: false }, requests: 0, error_ratio: null });
+    const data = (await (await fetch(`${gateway.url}/ui/api/dashboard`)).json()) as DashboardData;
+    expect(data.totals).toMatchObject({ requests: 0, errors5xx: 0, errorRatio: null });
+    expect(data.totals.lastMinute.requestsPerS).toBe(0);
+    expect(data.series.requestsPerS.every((v) => v === 0 || v === null)).toBe(true);
+    expect(data.series.errorRatio.every((v) => v === null)).toBe(true);
+    expect(data.recent).toEqual([]);
+    // The seed's series for the probes are unchanged, and scrapes themselves are not requests.
+    const first = await Scrape.from(gateway.url);
+    expect(first.sum("llmgate_requests_total", { path: "/readyz", code: "503", method: "GET" })).toBe(20);
+    expect(first.sum("llmgate_requests_total", { path: "/healthz", code: "200", method: "GET" })).toBe(5);
+    const second = await Scrape.from(gateway.url);
+    expect(second.sum("llmgate_requests_total")).toBe(25);
   });
 
   test("?window is clamped to [60 s, the history]", async () => {
@@ -261,3 +282,12 @@ describe("configuration", () => {
     }
   });
 });
+
+/** A loopback port nothing listens on: an Ollama that is down. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

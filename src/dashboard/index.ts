@@ -1,7 +1,7 @@
 // Assembles the dashboard: the history and recent-request rings (request listeners), the 1 s sampler, and the HTTP route.
 
 import type { KeyRing } from "../auth/api-keys.js";
-import type { RequestRecord } from "../events/request-events.js";
+import { PROBE_ROUTES, type RequestRecord } from "../events/request-events.js";
 import { createCors } from "../http/cors.js";
 import { CATALOG } from "../metrics/catalog.js";
 import type { UpstreamSnapshot } from "../upstream/model-poller.js";
@@ -35,7 +35,10 @@ export interface DashboardOptions {
 }
 
 export interface Dashboard {
-  /** A RequestEvents listener: every finished request, the same records /metrics counts. */
+  /**
+   * A RequestEvents listener: every finished request, the same records /metrics counts. Health probes
+   * (PROBE_ROUTES) are left out of everything the dashboard and /status.json show; /metrics keeps them.
+   */
   observe(record: RequestRecord): void;
   /** Gauges read each second and on every answer; until bound they read 0. */
   bindState(state: LiveState): void;
@@ -116,6 +119,7 @@ export function createDashboard(o: DashboardOptions): Dashboard {
   let timer: NodeJS.Timeout | undefined;
   return {
     observe(record) {
+      if (PROBE_ROUTES.has(record.route)) return;
       history.observe(record);
       recent.observe(record);
     },

@@ -1,4 +1,4 @@
-// The recent-requests ring: bounded, newest first, probes left out, and nothing a client wrote kept but a short model name.
+// The recent-requests ring: bounded, newest first, and nothing a client wrote kept but a short model name.
 
 import { expect, test } from "vitest";
 import type { RequestRecord } from "../events/request-events.js";
@@ -24,14 +24,6 @@ test("keeps the last `capacity` requests, newest first", () => {
   for (let i = 0; i < 12; i++) ring.observe(record(i));
   expect(ring.list().map((r) => r.id)).toEqual(["req-11", "req-10", "req-9", "req-8", "req-7"]);
   expect(ring.list(2).map((r) => r.id)).toEqual(["req-11", "req-10"]);
-});
-
-test("health probes are not listed", () => {
-  const ring = new RecentRequests(5);
-  ring.observe(record(1, { route: "/healthz", method: "GET" }));
-  ring.observe(record(2, { route: "/readyz", method: "GET" }));
-  ring.observe(record(3, { route: "/v1/models", method: "GET" }));
-  expect(ring.list().map((r) => r.route)).toEqual(["/v1/models"]);
 });
 
 test("an entry holds numbers, codes and a model name cut short; never a message", () => {

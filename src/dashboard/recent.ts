@@ -3,14 +3,11 @@
 import type { RequestRecord } from "../events/request-events.js";
 import type { RecentRequest } from "./api-types.js";
 
-/** Probes poll every few seconds; they are counted in the charts but would crowd the table. */
-const UNLISTED = new Set(["/healthz", "/readyz"]);
-
 /** A client may send any model name; the table shows at most this much of it. */
 const MAX_MODEL_CHARS = 80;
 
 /**
- * Holds the last `capacity` requests (probes excepted). Each entry is a handful of numbers and short strings
+ * Holds the last `capacity` requests it is given (the dashboard leaves probes out). Each entry is a handful of numbers and short strings
  * (route template, a model name cut to 80 characters, key name, error code): no prompt, completion, error
  * message or header ever reaches it, so what it holds is bounded by `capacity`, whatever clients send.
  */
@@ -28,7 +25,6 @@ export class RecentRequests {
   }
 
   observe(r: RequestRecord): void {
-    if (UNLISTED.has(r.route)) return;
     const g = r.generation;
     const entry: RecentRequest = {
       id: r.id,

@@ -57,6 +57,14 @@ export const ROUTE_NAMES = [
 
 export type RouteName = (typeof ROUTE_NAMES)[number];
 
+/**
+ * Health probes: machines asking whether the gateway is alive or ready, every few seconds, not users. They keep
+ * their own series in /metrics (requests_total{path="/readyz"} …) but stay out of the dashboard and
+ * /status.json, whose figures describe user traffic: with Ollama down, a readiness probe alone would otherwise
+ * read as a high error ratio. (/metrics scrapes are not requests at all: they never reach the router.)
+ */
+export const PROBE_ROUTES: ReadonlySet<RouteName> = new Set<RouteName>(["/healthz", "/readyz"]);
+
 /** What Ollama reported about a generation in its final (done) chunk. Durations in nanoseconds. */
 export interface GenerationStats {
   promptTokens: number;
