@@ -9,6 +9,7 @@ import type { UpstreamSnapshot } from "../upstream/model-poller.js";
 import { histogramQuantile } from "./histogram-quantile.js";
 import { History } from "./history.js";
 import { bucketLayout } from "./index.js";
+import { roundTo, STATUS_PRECISION } from "./precision.js";
 import { RecentRequests } from "./recent.js";
 import { dashboardData, rangeFor, STATUS_WINDOW_S, statusData, stepFor, type ViewSources } from "./view.js";
 
@@ -105,6 +106,23 @@ describe("window math", () => {
       queued: 1,
       upstream: { up: true },
     });
+  });
+
+  test("status: every number is published at its precision (no 7.999999999999998)", () => {
+    const history = new History({ buckets: bucketLayout({}) });
+    // 19 requests, one 5xx: a ratio of 0.0526315…; interpolated quantiles land between bucket bounds.
+    for (let i = 0; i < 18; i++)
+      history.observe(
+        chat({ durationMs: 1000 + i * 333, stream: true, streamStarted: true, ttftMs: 77 * i }),
+      );
+    history.observe(chat({ status: 502, outcome: "upstream_error" }));
+    const status = statusData(sources(history));
+    expect(status.error_ratio).toBe(0.0526);
+    for (const [key, decimals] of Object.entries(STATUS_PRECISION)) {
+      const value = status[key as keyof typeof STATUS_PRECISION];
+      expect(value, key).not.toBeNull();
+      expect(value, key).toBe(roundTo(value, decimals));
+    }
   });
 
   test("status: degraded at 5 % of 5xx in the window, down while the upstream does not answer", () => {

@@ -14,6 +14,7 @@ import type {
 } from "./api-types.js";
 import { histogramQuantile } from "./histogram-quantile.js";
 import type { Aggregate, History } from "./history.js";
+import { roundStatus } from "./precision.js";
 import type { RecentRequests } from "./recent.js";
 
 /** Chart points per window: 5 min at 1 s, 15 min at 3 s, 1 h at 12 s. */
@@ -105,7 +106,8 @@ export function statusData(src: ViewSources): StatusData {
   const duration = quantiles(b.duration, agg.histograms.generationDuration);
   const errorRatio = ratio(agg.counters.status5xx, agg.counters.requests);
   const up = src.upstream.snapshot.up;
-  return {
+  // The status is decided on exact figures; only what is published is rounded.
+  return roundStatus({
     status: !up ? "down" : errorRatio !== null && errorRatio >= DEGRADED_ERROR_RATIO ? "degraded" : "ok",
     upstream: { up },
     window_s: STATUS_WINDOW_S,
@@ -119,7 +121,7 @@ export function statusData(src: ViewSources): StatusData {
     in_flight: src.state.inflight(),
     queued: src.state.queued(),
     updated_at: new Date(now).toISOString(),
-  };
+  });
 }
 
 function totals(history: History, current: number, windowS: number): WindowTotals {
