@@ -79,7 +79,7 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   });
   const poller = new ModelPoller(
     upstream,
-    { intervalMs: config.pollIntervalMs },
+    { intervalMs: config.pollIntervalMs, maxLearned: config.metricsLearnedModels },
     {
       onLoad: (model) => {
         metrics.onModelLoad(model);

@@ -1,5 +1,7 @@
 // TTFT as the gateway reports it matches what the client measured; hostile paths, methods and models add no series.
 
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Scrape } from "./helpers/scrape.js";
 import { type Stack, startStack } from "./helpers/stack.js";
@@ -152,4 +154,101 @@ describe("cardinality", () => {
       ),
     ).toBe(true);
   });
+
+  test("against an upstream that serves any model name, past metrics-learned-models new names are other", async () => {
+    const upstream = await anyModelUpstream();
+    const s = await startStack({ gateway: { upstream: upstream.url, metricsLearnedModels: 3 } });
+    try {
+      const ask = async (model: string, stream: boolean) => {
+        const res = await fetch(`${s.gateway.url}/v1/chat/completions`, {
+          method: "POST",
+          body: JSON.stringify({ model, stream, messages: [{ role: "user", content: "x" }] }),
+        });
+        expect(res.status, model).toBe(200);
+        await res.arrayBuffer();
+      };
+      const perModel = (scrape: Scrape, model: string) =>
+        scrape.samples.filter((x) => x.labels.model === model).length;
+      // The first three names served get their own label, the fourth is already other.
+      for (const i of [0, 1, 2, 3]) for (const stream of [false, true]) await ask(`invented-${i}`, stream);
+      const first = await Scrape.from(s.gateway.url);
+      for (let i = 4; i < 40; i++) for (const stream of [false, true]) await ask(`invented-${i}`, stream);
+      const second = await Scrape.from(s.gateway.url);
+
+      const models = new Set(second.samples.map((x) => x.labels.model).filter((m) => m !== undefined));
+      expect([...models].sort()).toEqual([
+        "invented-0:latest",
+        "invented-1:latest",
+        "invented-2:latest",
+        "other",
+      ]);
+      // Node's own GC series appear when a kind of collection first runs: not the gateway's labels.
+      const keys = (x: Scrape) =>
+        x.samples
+          .filter((y) => !y.name.includes("nodejs_"))
+          .map((y) => `${y.name}${JSON.stringify(y.labels)}`)
+          .sort();
+      expect(keys(second)).toEqual(keys(first)); // 72 more names, not one more series
+      expect(second.sum("llmgate_request_outcomes_total", { model: "other" })).toBe(2 * 37);
+      // What one model name costs with this traffic (a stream and a whole answer each): the README's figure.
+      expect(perModel(second, "invented-0:latest")).toBe(perModel(second, "other"));
+      expect(perModel(second, "invented-0:latest")).toBe(SERIES_PER_MODEL);
+    } finally {
+      await s.close();
+      await upstream.close();
+    }
+  });
 });
+
+/**
+ * Series one model label value adds when it serves streams and whole answers that complete, with no keys: the
+ * seven model-labelled histograms (buckets + 3 samples each: 129), two token counters, a done reason, an
+ * outcome, and the five stream outcomes created together. The README's Metrics section quotes this figure.
+ */
+const SERIES_PER_MODEL = 138;
+
+/** An Ollama stand-in that answers /api/chat for whatever model it is asked for, as a proxy or cloud backend may. */
+async function anyModelUpstream(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const send = (body: unknown) =>
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (req.url === "/api/version") return send({ version: "0.12.3" });
+    if (req.url === "/api/tags" || req.url === "/api/ps") return send({ models: [] });
+    if (req.url !== "/api/chat") return res.writeHead(404).end("404 page not found");
+    let body = "";
+    req.on("data", (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on("end", () => {
+      const { model, stream } = JSON.parse(body) as { model: string; stream?: boolean };
+      const at = new Date().toISOString();
+      const token = { model, created_at: at, message: { role: "assistant", content: "hi" }, done: false };
+      const done = {
+        model,
+        created_at: at,
+        message: { role: "assistant", content: "" },
+        done: true,
+        done_reason: "stop",
+        total_duration: 30_000_000,
+        load_duration: 1_000_000,
+        prompt_eval_count: 3,
+        prompt_eval_duration: 5_000_000,
+        eval_count: 2,
+        eval_duration: 20_000_000,
+      };
+      if (stream === false) return send({ ...done, message: { role: "assistant", content: "hi" } });
+      res.writeHead(200, { "content-type": "application/x-ndjson" });
+      res.end(`${JSON.stringify(token)}\n${JSON.stringify(done)}\n`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -367,6 +367,14 @@ export const SERVE_KEYS = [
     default: "5s",
   },
   {
+    key: "metrics-learned-models",
+    schema: int(0),
+    arg: "N",
+    description:
+      "most model names /api/tags does not list that get their own model label once served (e.g. :cloud models); more: other; 0: only listed models",
+    default: 16,
+  },
+  {
     key: "metrics-prefix",
     schema: prefix,
     arg: "PREFIX",

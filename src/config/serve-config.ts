@@ -35,6 +35,8 @@ export interface ServeConfig {
   clientWriteTimeoutMs: number;
   jsonMaxDepth: number;
   pollIntervalMs: number;
+  /** Most served model names not listed by /api/tags that get their own model label (metrics-learned-models). */
+  metricsLearnedModels: number;
   metricsPrefix: string;
   /** A separate listener for /metrics; null: /metrics is on the main listener. */
   metricsListen: { host: string; port: number } | null;
@@ -100,6 +102,7 @@ function buildServeConfig(v: Record<string, unknown>): ServeConfig {
     clientWriteTimeoutMs: v["client-write-timeout"] as number,
     jsonMaxDepth: v["json-max-depth"] as number,
     pollIntervalMs: v["poll-interval"] as number,
+    metricsLearnedModels: v["metrics-learned-models"] as number,
     metricsPrefix: v["metrics-prefix"] as string,
     metricsListen: v["metrics-listen"] as ServeConfig["metricsListen"],
     metricsToken: v["metrics-token"] as string,

@@ -23,8 +23,9 @@ const LABEL_VALUES: Record<CatalogLabel, string> = {
   method: `${codes(DOCUMENTED_METHODS)}; any other method is \`other\`.`,
   path: `The route template, never the raw path: ${codes(ROUTES)} (any path the gateway has no route for).`,
   model:
-    "The canonical name of a model the upstream reports (its `/api/tags`, plus models it served since the last poll), " +
-    'whatever spelling the client used; `other` for any other name a client sends; empty (`model=""`) for ' +
+    "The canonical name of a model the upstream reports (its `/api/tags` and `/api/ps`, plus at most " +
+    "`metrics-learned-models` names it served successfully without listing them), whatever spelling the client " +
+    'used; `other` for any other name a client sends; empty (`model=""`) for ' +
     "requests that name no model (`GET /v1/models`, a body that failed to parse). On the per-model upstream " +
     "gauges: the models in `/api/ps`.",
   outcome: `How the request ended, exactly one of ${codes(OUTCOMES)}.`,

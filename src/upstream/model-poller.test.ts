@@ -3,7 +3,12 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from "../simulator/index.js";
 import { Upstream } from "./client.js";
-import { ModelPoller, type ModelPollerListener, type UpstreamSnapshot } from "./model-poller.js";
+import {
+  DEFAULT_MAX_LEARNED,
+  ModelPoller,
+  type ModelPollerListener,
+  type UpstreamSnapshot,
+} from "./model-poller.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -41,7 +46,7 @@ async function simulator(options: Partial<SimulatorOptions> = {}): Promise<Runni
 /** A poller with recorded events; stopped after the test. */
 function pollerFor(
   upstream: Upstream,
-  options: { intervalMs?: number; timeoutMs?: number; now?: () => number } = {},
+  options: { intervalMs?: number; timeoutMs?: number; maxLearned?: number; now?: () => number } = {},
 ) {
   const events = { loads: [] as string[], unloads: [] as string[], snapshots: [] as UpstreamSnapshot[] };
   const listener: ModelPollerListener = {
@@ -361,6 +366,52 @@ describe("ModelPoller against a scripted upstream", () => {
     stub.handlers["/api/tags"] = json({ models: [] }); // deleted upstream
     await poller.pollNow();
     expect(poller.knownModel("qwen3:32b")).toBeUndefined();
+  });
+
+  test.each([
+    { maxLearned: 0, learned: 0 },
+    { maxLearned: 1, learned: 1 },
+    { maxLearned: 3, learned: 3 },
+    { maxLearned: undefined, learned: DEFAULT_MAX_LEARNED },
+  ])(
+    "maxLearned $maxLearned: the first $learned served names are known, later ones are not",
+    async ({ maxLearned, learned }) => {
+      const stub = await stubUpstream({
+        "/api/version": json({ version: "1" }),
+        "/api/tags": json({ models: [TAG] }),
+        "/api/ps": json({ models: [] }),
+      });
+      const { poller } = pollerFor(upstreamFor(stub.url), maxLearned === undefined ? {} : { maxLearned });
+      await poller.pollNow();
+      const names = Array.from({ length: DEFAULT_MAX_LEARNED + 10 }, (_, i) => `invented-${i}`);
+      for (const name of names) poller.learnModel(name);
+      poller.learnModel("qwen3:32b"); // listed: known anyway, takes no place
+      expect(names.filter((n) => poller.knownModel(n) !== undefined)).toEqual(names.slice(0, learned));
+      expect(poller.knownModel("qwen3:32b")).toBe("qwen3:32b");
+    },
+  );
+
+  test("a learned name that /api/tags comes to list frees its place under the cap", async () => {
+    const stub = await stubUpstream({
+      "/api/version": json({ version: "1" }),
+      "/api/tags": json({ models: [] }),
+      "/api/ps": json({ models: [] }),
+    });
+    const { poller } = pollerFor(upstreamFor(stub.url), { maxLearned: 1 });
+    await poller.pollNow();
+    poller.learnModel("qwen3:32b");
+    poller.learnModel("second");
+    expect(poller.knownModel("second")).toBeUndefined();
+    stub.handlers["/api/tags"] = json({ models: [TAG] });
+    await poller.pollNow();
+    poller.learnModel("second");
+    expect(poller.knownModel("second")).toBe("second:latest");
+  });
+
+  test("maxLearned must be a whole number, 0 or more", async () => {
+    const upstream = upstreamFor("http://127.0.0.1:9");
+    for (const maxLearned of [-1, 1.5, Number.NaN])
+      expect(() => new ModelPoller(upstream, { intervalMs: 1000, maxLearned })).toThrow(RangeError);
   });
 
   test("start() keeps polling on its timer until stop()", async () => {

@@ -26,6 +26,8 @@ export interface ModelPollerOptions {
   intervalMs: number;
   /** Per poll, covering all three requests and their bodies. Default min(intervalMs, 5000). */
   timeoutMs?: number;
+  /** Most names learnModel() keeps beyond what /api/tags lists; 0 learns none. Default DEFAULT_MAX_LEARNED. */
+  maxLearned?: number;
   now?: () => number;
 }
 
@@ -47,8 +49,12 @@ export interface ModelPollerListener {
   onSnapshot?(snapshot: UpstreamSnapshot): void;
 }
 
-/** Names learned from served requests that /api/tags does not list (e.g. `:cloud` models); a hard cap. */
-const MAX_LEARNED = 256;
+/**
+ * Default cap on names learned from served requests that /api/tags does not list (e.g. `:cloud` models). Each
+ * name is a model label, and every model-labelled metric grows by its series, so this bounds what an
+ * upstream that answers for any model name (a proxy, a cloud backend) lets clients add.
+ */
+export const DEFAULT_MAX_LEARNED = 16;
 
 // Ollama's JSON parsed once, here. Lenient where Ollama versions differ (fields added over time get
 // defaults), strict where we depend on a value (the names and the version).
@@ -121,6 +127,7 @@ export class ModelPoller {
   readonly #intervalMs: number;
   readonly #timeoutMs: number;
   readonly #now: () => number;
+  readonly #maxLearned: number;
   readonly #listener: ModelPollerListener;
 
   #snapshot: UpstreamSnapshot = { up: false, models: [], loaded: [] };
@@ -144,6 +151,10 @@ export class ModelPoller {
       throw new RangeError(`intervalMs must be a positive number, got ${intervalMs}`);
     if (!(Number.isFinite(timeoutMs) && timeoutMs > 0))
       throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+    const maxLearned = options.maxLearned ?? DEFAULT_MAX_LEARNED;
+    if (!(Number.isInteger(maxLearned) && maxLearned >= 0))
+      throw new RangeError(`maxLearned must be an integer >= 0, got ${maxLearned}`);
+    this.#maxLearned = maxLearned;
     this.#upstream = upstream;
     this.#intervalMs = intervalMs;
     this.#timeoutMs = timeoutMs;
@@ -190,12 +201,14 @@ export class ModelPoller {
 
   /**
    * Records a model the upstream just served successfully, so that one pulled (or a `:cloud` one, which
-   * /api/tags may not list) is known before the next poll. The upstream only serves models it has, and at
-   * most MAX_LEARNED names not listed by /api/tags are kept; names it lists are dropped at each poll.
+   * /api/tags may not list) is known before the next poll. At most `maxLearned` names not listed by
+   * /api/tags are kept at once (names it lists are dropped at each poll, freeing their place); past the cap a
+   * name stays unknown, so its requests are labelled "other". An upstream that answers for any name (a
+   * proxy) would otherwise let clients add a label value per invented name.
    */
   learnModel(name: string): void {
     const canonical = canonicalModelName(name);
-    if (canonical === "" || this.#known.has(canonical) || this.#learned.size >= MAX_LEARNED) return;
+    if (canonical === "" || this.#known.has(canonical) || this.#learned.size >= this.#maxLearned) return;
     this.#learned.add(canonical);
     this.#known.add(canonical);
   }
