@@ -235,6 +235,36 @@ describe("dashboard", () => {
         scrapeQuantile(scrape, metric, q) as number,
         9,
       );
+    // The rate tiles say the span their value is computed over, and the value is over that span: all the
+    // traffic happened within the last minute, so rate × span gives back the totals.
+    for (const [tile, label, total] of [
+      ["rps", "Requests / s", scrape.sum("llmgate_requests_total")],
+      ["tokens", "Output tokens / s", scrape.sum("llmgate_completion_tokens_total")],
+    ] as const) {
+      await expect
+        .poll(
+          async () => {
+            const span = Number(
+              await page.locator(`[data-tile=${tile}] .tile-span`).getAttribute("data-seconds"),
+            );
+            return Math.round((await readValue(page, `[data-tile=${tile}] .tile-value`)) * span);
+          },
+          { timeout: 10_000, interval: 250 },
+        )
+        .toBe(total);
+      const span = Number(await page.locator(`[data-tile=${tile}] .tile-span`).getAttribute("data-seconds"));
+      expect(span).toBeGreaterThan(0);
+      expect(span).toBeLessThanOrEqual(60);
+      expect(await page.locator(`[data-tile=${tile}] .tile-label`).textContent()).toBe(
+        `${label} (last ${span === 60 ? "1 min" : `${span} s`})`,
+      );
+    }
+    expect(await page.locator("[data-tile=rps] .tile-sub").textContent()).toMatch(
+      /^[\d,]+ requests in 5 min$/,
+    );
+    expect(await page.locator("[data-tile=tokens] .tile-sub").textContent()).toMatch(
+      /^[\d,]+ out in 5 min · decode P50 /,
+    );
     // What is shown is what the data says, formatted.
     expect(await page.locator("[data-value-of=requests]").textContent()).toBe(
       scrape.sum("llmgate_requests_total").toLocaleString("en-US"),
@@ -322,7 +352,15 @@ describe("playground", () => {
       expect(total).toBeGreaterThan(ttft);
       expect(tps).toBeGreaterThan(0);
       expect(Number(await reply.getAttribute("data-tokens"))).toBeGreaterThanOrEqual(60);
-      expect(await reply.locator("[data-timing=ttft] b").textContent()).toMatch(/^\d+(\.\d+)? (ms|s)$/);
+      // Two first-token times: any output (reasoning included, like the gateway's TTFT), and the answer's.
+      const firstAnswer = Number(await reply.getAttribute("data-first-answer-ms"));
+      expect(firstAnswer).toBeGreaterThan(ttft); // 8 reasoning tokens came first
+      expect(await reply.locator("[data-timing=ttft]").textContent()).toMatch(
+        /^first token\d+(\.\d+)? (ms|s)$/,
+      );
+      expect(await reply.locator("[data-timing=first-answer]").textContent()).toMatch(
+        /^first answer token\d+(\.\d+)? (ms|s)$/,
+      );
       expect(await reply.locator("[data-timing=tps] b").textContent()).toMatch(/^\d+\.\d tok\/s$/);
       expect(await reply.locator("[data-timing=total] b").textContent()).toMatch(/^\d+(\.\d+)? (ms|s)$/);
       expect((await reply.locator(".msg-body").textContent())?.length).toBeGreaterThan(20);
@@ -330,7 +368,12 @@ describe("playground", () => {
       // A second turn carries the conversation.
       await page.locator("#input").fill("And in one word? [sim:tokens=3] [sim:think-tokens=0]");
       await page.locator("#input").press("Enter");
-      await page.locator(".msg.assistant[data-state=done]").nth(1).waitFor({ timeout: 30_000 });
+      const second = page.locator(".msg.assistant[data-state=done]").nth(1);
+      await second.waitFor({ timeout: 30_000 });
+      // Without reasoning the first token is the answer's.
+      expect(await second.getAttribute("data-first-answer-ms")).toBe(
+        await second.getAttribute("data-ttft-ms"),
+      );
       await page.screenshot({
         path: artifact("dashboard", `playground-${viewport}-${scheme}.png`),
         fullPage: false,

@@ -100,6 +100,8 @@ export interface WindowTotals {
   decodeSpeed: Quantiles;
   /** Rates over the last complete minute (less while the gateway is younger than that). */
   lastMinute: {
+    /** Seconds the rates are computed over: 60, or fewer while the gateway is younger; the tiles say it. */
+    seconds: number;
     requestsPerS: number;
     completionTokensPerS: number;
   };

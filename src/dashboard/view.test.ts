@@ -79,6 +79,14 @@ describe("window math", () => {
     const burst = Math.floor(T0 / 1000) + 20;
     // The point at the burst's second looks back 10 s: 10 requests / 10 s.
     expect(requestsPerS[t.indexOf(burst)]).toBe(1);
+    // The tiles' rates: over the last complete minute, which for a gateway 21 s old is 21 s, and they say so.
+    expect(d.totals.lastMinute).toEqual({ seconds: 21, requestsPerS: 10 / 21, completionTokensPerS: 0 });
+    vi.advanceTimersByTime(60_000);
+    expect(dashboardData(sources(history), 300).totals.lastMinute).toEqual({
+      seconds: 60,
+      requestsPerS: 0,
+      completionTokensPerS: 0,
+    });
     expect(requestsPerS[t.indexOf(burst - 10)]).toBe(0);
     expect(requestsPerS[t.indexOf(Math.floor(T0 / 1000) - 5)]).toBeNull();
     // Totals include the second in progress; the last-minute rate covers the 21 complete seconds so far.

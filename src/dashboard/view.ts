@@ -144,6 +144,7 @@ function totals(history: History, current: number, windowS: number): WindowTotal
     overhead: quantiles(b.overhead, agg.histograms.overhead),
     decodeSpeed: quantiles(b.decodeSpeed, agg.histograms.decodeSpeed),
     lastMinute: {
+      seconds: minute.seconds,
       requestsPerS: minute.seconds > 0 ? minute.counters.requests / minute.seconds : 0,
       completionTokensPerS: minute.seconds > 0 ? minute.counters.completionTokens / minute.seconds : 0,
     },

@@ -30,6 +30,8 @@ type Part = string | { key: string; value: Maybe; text: string };
 interface TileSpec {
   id: string;
   label: string;
+  /** The span the value is computed over, when it is not the selected window: "(last 1 min)". */
+  span?: (d: DashboardData) => string;
   value: (d: DashboardData) => Maybe;
   format: (v: Maybe) => string;
   sub: (d: DashboardData) => Part[];
@@ -40,6 +42,7 @@ const TILES: TileSpec[] = [
   {
     id: "rps",
     label: "Requests / s",
+    span: lastMinute,
     value: (d) => d.totals.lastMinute.requestsPerS,
     format: (v) => f.num(v),
     sub: (d) => [
@@ -83,11 +86,12 @@ const TILES: TileSpec[] = [
   {
     id: "tokens",
     label: "Output tokens / s",
+    span: lastMinute,
     value: (d) => d.totals.lastMinute.completionTokensPerS,
     format: (v) => f.num(v),
     sub: (d) => [
       { key: "completionTokens", value: d.totals.completionTokens, text: f.int(d.totals.completionTokens) },
-      " out · decode P50 ",
+      ` out in ${f.windowLabel(d.window.seconds)} · decode P50 `,
       { key: "decodeP50", value: d.totals.decodeSpeed.p50, text: f.num(d.totals.decodeSpeed.p50, "tok/s") },
     ],
   },
@@ -125,6 +129,12 @@ const TILES: TileSpec[] = [
     ],
   },
 ];
+
+/** Rates are over the last complete minute (fewer seconds while the gateway is younger), not the window. */
+function lastMinute(d: DashboardData): string {
+  const s = d.totals.lastMinute.seconds;
+  return `(last ${f.windowLabel(s > 0 ? s : 60)})`;
+}
 
 function failedStreams(d: DashboardData): number {
   const s = d.totals.streams;
@@ -316,7 +326,7 @@ function buildTiles(): void {
       h(
         "div",
         { class: "tile", "data-tile": t.id },
-        h("div", { class: "tile-label" }, t.label),
+        h("div", { class: "tile-label" }, t.label, t.span ? h("span", { class: "tile-span" }, "") : null),
         h("div", { class: "tile-value", "data-value": "" }, "–"),
         h("div", { class: "tile-sub" }, "\u00a0"),
       ),
@@ -375,6 +385,11 @@ function render(d: DashboardData): void {
     const el = document.querySelector<HTMLElement>(`[data-tile="${t.id}"]`);
     if (!el) continue;
     const value = t.value(d);
+    const span = el.querySelector<HTMLElement>(".tile-span");
+    if (span && t.span) {
+      span.textContent = ` ${t.span(d)}`;
+      span.dataset.seconds = String(d.totals.lastMinute.seconds);
+    }
     const valueEl = el.querySelector<HTMLElement>(".tile-value") as HTMLElement;
     valueEl.textContent = t.format(value);
     valueEl.dataset.value = value === null ? "" : String(value);

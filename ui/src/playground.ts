@@ -116,7 +116,10 @@ async function ask(text: string): Promise<void> {
   setRunning(true);
 
   const t0 = performance.now();
+  // Two "first token" moments: any output (reasoning included, the gateway's time_to_first_token_seconds), and
+  // the first answer text (what a user of a thinking model waits for before the reply bubble fills).
   let first: number | undefined;
+  let firstAnswer: number | undefined;
   let last: number | undefined;
   let content = "";
   let deltas = 0;
@@ -159,6 +162,7 @@ async function ask(text: string): Promise<void> {
         reasoning.textContent += think;
       }
       if (piece) {
+        firstAnswer ??= now;
         content += piece;
         body.textContent = content;
       }
@@ -192,13 +196,23 @@ async function ask(text: string): Promise<void> {
       ? (tokens - 1) / ((last - first) / 1000)
       : null;
   const ttftMs = first === undefined ? null : first - t0;
+  const answerMs = firstAnswer === undefined ? null : firstAnswer - t0;
   reply.dataset.ttftMs = ttftMs === null ? "" : String(ttftMs);
+  reply.dataset.firstAnswerMs = answerMs === null ? "" : String(answerMs);
   reply.dataset.tokensPerS = tps === null ? "" : String(tps);
   reply.dataset.totalMs = String(end - t0);
   reply.dataset.tokens = String(tokens);
   fill(
     timings,
-    chip("TTFT", f.millis(ttftMs), { "data-timing": "ttft" }),
+    chip("first token", f.millis(ttftMs), {
+      "data-timing": "ttft",
+      title:
+        "time to first token, reasoning included: what the gateway's time_to_first_token_seconds measures",
+    }),
+    chip("first answer token", f.millis(answerMs), {
+      "data-timing": "first-answer",
+      title: "time until the first token of the answer itself, after any reasoning",
+    }),
     chip("speed", tps === null ? "–" : `${tps.toFixed(1)} tok/s`, { "data-timing": "tps" }),
     chip("total", f.millis(end - t0), { "data-timing": "total" }),
     chip(

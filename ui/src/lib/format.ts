@@ -80,7 +80,8 @@ export function ago(ms: number, now = Date.now()): string {
   return `${Math.round(s / 3600)} h ago`;
 }
 
-/** "5 min", "1 h". */
+/** "45 s", "1 min", "5 min", "1 h". */
 export function windowLabel(windowS: number): string {
+  if (windowS < 60) return `${Math.max(0, Math.round(windowS))} s`;
   return windowS >= 3600 && windowS % 3600 === 0 ? `${windowS / 3600} h` : `${Math.round(windowS / 60)} min`;
 }
