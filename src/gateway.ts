@@ -10,6 +10,7 @@ import { ConfigError } from "./config/load.js";
 import type { ServeConfig } from "./config/serve-config.js";
 import { createDashboard, type Dashboard } from "./dashboard/index.js";
 import { RequestEvents, type RequestListener } from "./events/request-events.js";
+import { createRunbookRoute } from "./http/runbook-pages.js";
 import { GatewayServer } from "./http/server.js";
 import { accessLogger } from "./log/access-log.js";
 import type { Logger } from "./log/logger.js";
@@ -132,11 +133,14 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   for (const listener of options.listeners ?? []) events.on(listener);
 
   const metricsHandler = createMetricsHandler(metrics.registry, config.metricsToken);
+  // Served on the metrics listener too: the kit links alerts to the address Prometheus scrapes.
+  const runbooks = createRunbookRoute();
   const server = new GatewayServer(
     { config, upstream, events, logger, admission, keys, limiter },
     {
       ...(config.metricsListen ? {} : { metrics: metricsHandler }),
       ...(dashboard ? { dashboard: dashboard.route } : {}),
+      runbooks,
     },
   );
   metrics.bindState({
@@ -162,11 +166,13 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   let metricsUrl = url;
   if (config.metricsListen) {
     metricsServer = createServer((req, res) => {
-      if ((req.url ?? "").split("?")[0] === "/metrics") void metricsHandler(req, res);
+      const pathname = (req.url ?? "").split("?")[0] ?? "";
+      if (pathname === "/metrics") void metricsHandler(req, res);
+      else if (runbooks(req, res, pathname)) return;
       else
         res
           .writeHead(404, { "content-type": "text/plain; charset=utf-8" })
-          .end("only /metrics is served here\n");
+          .end("only /metrics and /runbooks/ are served here\n");
     });
     metricsServer.listen(config.metricsListen.port, config.metricsListen.host);
     await once(metricsServer, "listening");

@@ -50,8 +50,9 @@ describe("llmgate assets", () => {
     expect(result.code).toBe(0);
     for (const path of Object.values(KIT_PATHS)) expect(result.out).toContain(`wrote ${join(out, path)} (`);
     expect(result.out).toContain(
-      "10 files for metric prefix llmgate_, job llmgate, targets 127.0.0.1:18789.",
+      "11 files for metric prefix llmgate_, job llmgate, targets 127.0.0.1:18789.",
     );
+    expect(result.out).toContain("runbooks: http://127.0.0.1:18789/runbooks/\n");
     const written = await readdir(out, { recursive: true });
     expect(written).toContain(KIT_PATHS.dashboard);
   });
@@ -87,6 +88,8 @@ describe("llmgate assets", () => {
       "latency=15m",
       "--for",
       "LlmgateUpstreamDown=30s",
+      "--runbook-base-url",
+      "https://wiki.example.com/ops/llmgate",
     ]);
     expect(result.err).toBe("");
     expect(result.code).toBe(0);
@@ -104,7 +107,9 @@ describe("llmgate assets", () => {
       ],
     });
     const alerts = parse(await readFile(join(out, KIT_PATHS.alertRules), "utf8")) as {
-      groups: { rules: { alert: string; expr: string; for: string }[] }[];
+      groups: {
+        rules: { alert: string; expr: string; for: string; annotations: { runbook_url: string } }[];
+      }[];
     };
     const byName = new Map(alerts.groups[0]?.rules.map((r) => [r.alert, r]));
     expect(byName.get("LlmgateHighLatency")).toMatchObject({ for: "15m" });
@@ -113,6 +118,9 @@ describe("llmgate assets", () => {
     );
     expect(byName.get("LlmgateUpstreamDown")).toMatchObject({ for: "30s" });
     expect(byName.get("LlmgateMemoryHigh")?.expr).toContain("> 2147483648");
+    expect(byName.get("LlmgateDown")?.annotations.runbook_url).toBe(
+      "https://wiki.example.com/ops/llmgate/LlmgateDown",
+    );
     const am = await readFile(join(out, KIT_PATHS.alertmanager), "utf8");
     expect(am).toContain("url: http://127.0.0.1:8080/prometheusalert?type=wx");
   });
@@ -140,6 +148,7 @@ describe("llmgate assets", () => {
     [["--scrape-interval", "2m"], "assets: --rate-window: at least 8m, got 5m"],
     [["--label", "novalue"], 'assets: --label: expected KEY=VALUE, got "novalue"'],
     [["--memory-bytes", "lots"], "assets: --memory-bytes: a size above 0"],
+    [["--runbook-base-url", "docs/monitoring.md"], "assets: --runbook-base-url: expected an http(s) URL"],
   ])("%j is refused with exit code 2, naming the flag, writing nothing", async (args, message) => {
     const out = join(await tempDir(), "kit");
     const result = await assets(["--out", out, ...args]);

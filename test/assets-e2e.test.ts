@@ -405,7 +405,12 @@ describe("the kit on a real Prometheus and Alertmanager", () => {
     expect(alert?.annotations.summary).toBe(
       `Ollama behind llmgate ${new URL(gatewayUrl).host} is not answering`,
     );
-    expect(alert?.annotations.runbook_url).toBe("docs/monitoring.md#llmgateupstreamdown");
+    // The link in the notification opens the runbook, served by the gateway the alert is about.
+    const runbook = alert?.annotations.runbook_url ?? "";
+    expect(runbook).toBe(`${gatewayUrl}/runbooks/LlmgateUpstreamDown`);
+    const page = await fetch(runbook);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<h1>LlmgateUpstreamDown</h1>");
     expect(seconds).toBeLessThan(30);
   }, 40_000);
 });

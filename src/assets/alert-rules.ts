@@ -32,9 +32,14 @@ export const ALERT_NAMES: Readonly<Record<AlertKey, string>> = {
   "memory-high": "LlmgateMemoryHigh",
 };
 
-/** `<runbook>#<anchor>`: the anchor GitHub and most renderers derive from the heading "### LlmgateDown". */
-export function runbookLink(o: Pick<KitOptions, "runbookUrl">, alert: string): string {
-  return `${o.runbookUrl}#${alert.toLowerCase()}`;
+/**
+ * An alert's runbook: `<base>/<AlertName>` (a page per alert, as the gateway's /runbooks/ serves them), or, for a
+ * base ending with `#`, the anchor GitHub and most renderers derive from the heading "## LlmgateDown".
+ */
+export function runbookLink(o: Pick<KitOptions, "runbookBaseUrl">, alert: string): string {
+  const base = o.runbookBaseUrl;
+  if (base.endsWith("#")) return `${base}${alert.toLowerCase()}`;
+  return `${base.endsWith("/") ? base : `${base}/`}${alert}`;
 }
 
 /** 0.05 -> "5%", 0.125 -> "12.5%". */
@@ -90,7 +95,8 @@ export function alertRules(o: KitOptions): AlertRule[] {
       "critical",
       `up{${job}} == 0`,
       "llmgate {{ $labels.instance }} cannot be scraped",
-      `Prometheus has failed to scrape ${where} for ${promDuration(o.forSeconds["gateway-down"])}: the gateway is not running, not listening on that address, or /metrics needs a token. Its clients get connection errors.`,
+      // The runbook page may be served by this very gateway, so the first checks travel in the notification too.
+      `Prometheus has failed to scrape ${where} for ${promDuration(o.forSeconds["gateway-down"])}: the gateway is not running, not listening on that address, or /metrics needs a token. Its clients get connection errors. First checks: systemctl status llmgate; journalctl -u llmgate -n 50; curl -sv http://{{ $labels.instance }}/metrics.`,
     ),
     rule(
       "target-missing",

@@ -102,8 +102,8 @@ export function alertmanagerConfigFile(o: KitOptions): string {
       `Notifications go to ${o.webhookUrl} as Alertmanager's webhook JSON.`,
     ],
     [
-      "DingTalk and WeCom: their robots need a bridge that receives Alertmanager's webhook (docs/monitoring.md,",
-      '"Notifications"). Add receivers like these under `receivers:` and name one in `route.receiver`:',
+      "DingTalk and WeCom: their robots need a bridge that receives Alertmanager's webhook (the kit's README.md",
+      "says which). Add receivers like these under `receivers:` and name one in `route.receiver`:",
       "",
       ...examples.map((line) => `  ${line}`),
     ],

@@ -2,6 +2,7 @@
 
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
+import { alertRules } from "./alert-rules.js";
 import { generateKit, KIT_PATHS } from "./kit.js";
 import { resolveKitOptions } from "./options.js";
 import { GENERATED } from "./yaml-file.js";
@@ -72,5 +73,36 @@ describe("generateKit", () => {
     expect(unit).toContain("ExecStart=/usr/bin/node /opt/llmgate/dist/cli.js serve\n");
     expect(unit).toContain("Environment=LLMGATE_METRICS_PREFIX=llmgate\n");
     expect(unit).toContain("NoNewPrivileges=yes\n");
+  });
+});
+
+describe("the kit's README", () => {
+  const readme = files.get(KIT_PATHS.readme) ?? "";
+  const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? "");
+
+  test("links only to files in the kit (with their anchors) or to absolute URLs", () => {
+    expect(links.length).toBeGreaterThan(o.targets.length);
+    for (const link of links) {
+      if (/^https?:\/\//.test(link)) continue;
+      const [path = "", anchor] = link.split("#", 2);
+      expect(files.has(path), `${link}: no ${path} in the kit`).toBe(true);
+      if (anchor !== undefined) {
+        const headings = [...(files.get(path) ?? "").matchAll(/^#+ (.+)$/gm)].map((m) =>
+          (m[1] ?? "")
+            .toLowerCase()
+            .replace(/[^\w -]/g, "")
+            .replace(/ /g, "-"),
+        );
+        expect(headings, `${link}: no heading for #${anchor}`).toContain(anchor);
+      }
+    }
+  });
+
+  test("links every alert to its absolute runbook URL and to its section of RUNBOOKS.md", () => {
+    for (const a of alertRules(o)) {
+      expect(links).toContain(a.annotations.runbook_url);
+      expect(links).toContain(`${KIT_PATHS.runbooks}#${a.alert.toLowerCase()}`);
+    }
+    expect(alertRules(o)[0]?.annotations.runbook_url).toBe("http://10.0.0.5:18789/runbooks/LlmgateDown");
   });
 });

@@ -9,6 +9,7 @@ import type { KitOptions } from "./options.js";
 import { prometheusConfigFile } from "./prometheus-config.js";
 import { recordingRulesFile } from "./recording-rules.js";
 import { ruleTestsFile } from "./rule-tests.js";
+import { runbooksMarkdown } from "./runbook-render.js";
 import { systemdUnitFile } from "./systemd-unit.js";
 
 export interface KitFile {
@@ -26,6 +27,7 @@ export const KIT_PATHS = {
   datasource: "grafana/provisioning/datasources/llmgate.yaml",
   dashboardProvider: "grafana/provisioning/dashboards/llmgate.yaml",
   systemd: "systemd/llmgate.service",
+  runbooks: "RUNBOOKS.md",
   readme: "README.md",
 } as const;
 
@@ -78,10 +80,15 @@ export function generateKit(o: KitOptions): KitFile[] {
       purpose: "`/etc/systemd/system/`: the gateway as a hardened service",
       content: systemdUnitFile(o),
     },
+    {
+      path: KIT_PATHS.runbooks,
+      purpose: "stays here: what to do when each alert fires (the gateway serves the same at `/runbooks/`)",
+      content: runbooksMarkdown(),
+    },
   ];
   const readme = {
     path: KIT_PATHS.readme,
-    content: kitReadme(o, [...files, { path: KIT_PATHS.readme, purpose: "this file" }]),
+    content: kitReadme(o, [...files, { path: KIT_PATHS.readme, purpose: "this file" }], KIT_PATHS.runbooks),
   };
   return [...files.map(({ path, content }) => ({ path, content })), readme];
 }

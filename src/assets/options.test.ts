@@ -52,6 +52,18 @@ describe("resolveKitOptions", () => {
     expect(o.forSeconds["gateway-down"]).toBe(60);
   });
 
+  test.each<[string, KitOptionsInput, string]>([
+    ["defaults", {}, "http://127.0.0.1:18789/runbooks/"],
+    ["the first target's", { targets: ["10.0.0.5:9464", "10.0.0.6:9464"] }, "http://10.0.0.5:9464/runbooks/"],
+    [
+      "given, whatever the targets",
+      { targets: ["10.0.0.5:9464"], runbookBaseUrl: "https://wiki.example.com/llmgate#" },
+      "https://wiki.example.com/llmgate#",
+    ],
+  ])("runbook base URL: %s", (_, input, expected) => {
+    expect(resolveKitOptions(input).runbookBaseUrl).toBe(expected);
+  });
+
   test.each<[string, KitOptionsInput, RegExp]>([
     ["bad prefix", { prefix: "1abc" }, /^--metrics-prefix: /],
     ["prefix with a dash", { prefix: "llm-gate" }, /^--metrics-prefix: /],
@@ -82,6 +94,7 @@ describe("resolveKitOptions", () => {
     ["for shorter than an evaluation", { forSeconds: { latency: 5 } }, /^--for latency: 0 or at least/],
     ["webhook not http", { webhookUrl: "ftp://x" }, /^--webhook-url: /],
     ["alertmanager without port", { alertmanagers: ["am"] }, /^--alertmanager: /],
+    ["relative runbook base", { runbookBaseUrl: "docs/monitoring.md#" }, /^--runbook-base-url: /],
   ])("%s is refused, naming the option", (_, input, message) => {
     expect(() => resolveKitOptions(input)).toThrow(KitOptionError);
     expect(() => resolveKitOptions(input)).toThrow(message);

@@ -61,8 +61,11 @@ export interface KitOptions {
   prometheusUrl: string;
   /** Directory Grafana reads the dashboard JSON from. */
   grafanaDashboardsPath: string;
-  /** Runbook document; each alert links to `<runbookUrl>#<alertname in lower case>`. */
-  runbookUrl: string;
+  /**
+   * Where each alert's `runbook_url` points: `<base>/<AlertName>`, or `<base><alertname in lower case>` when the
+   * base ends with `#` (one document with a section per alert). Default: the runbooks the first target serves.
+   */
+  runbookBaseUrl: string;
   /** The systemd unit's checkout of llmgate (holding dist/cli.js) and the Node.js binary that runs it. */
   installDir: string;
   nodePath: string;
@@ -112,12 +115,17 @@ export const DEFAULT_KIT_OPTIONS: Readonly<KitOptions> = {
   repeatIntervalSeconds: 4 * 3600,
   prometheusUrl: "http://127.0.0.1:9090",
   grafanaDashboardsPath: "/var/lib/grafana/dashboards/llmgate",
-  runbookUrl: "docs/monitoring.md",
+  runbookBaseUrl: defaultRunbookBaseUrl("127.0.0.1:18789"),
   installDir: "/opt/llmgate",
   nodePath: "/usr/bin/node",
   thresholds: DEFAULT_THRESHOLDS,
   forSeconds: DEFAULT_FOR_SECONDS,
 };
+
+/** The runbooks a gateway serves itself, at the address Prometheus scrapes (also its metrics-listen address). */
+export function defaultRunbookBaseUrl(target: string): string {
+  return `http://${target}/runbooks/`;
+}
 
 /** A kit option that cannot be used, naming it as the CLI spells it. */
 export class KitOptionError extends Error {
@@ -154,6 +162,10 @@ export function resolveKitOptions(input: KitOptionsInput = {}): KitOptions {
     thresholds: { ...DEFAULT_THRESHOLDS, ...definedOnly(input.thresholds ?? {}) },
     forSeconds: { ...DEFAULT_FOR_SECONDS, ...definedOnly(input.forSeconds ?? {}) },
   };
+  // Unless told otherwise, alerts link to the runbooks of the gateway they are about.
+  const firstTarget = o.targets[0];
+  if (input.runbookBaseUrl === undefined && firstTarget !== undefined)
+    o.runbookBaseUrl = defaultRunbookBaseUrl(firstTarget);
   check("--metrics-prefix", NAME.test(o.prefix), "letters, digits and _, not starting with a digit");
   check("--job", JOB.test(o.job), "letters, digits and _ . : -");
   check("--target", o.targets.length > 0, "at least one HOST:PORT");
@@ -188,7 +200,8 @@ export function resolveKitOptions(input: KitOptionsInput = {}): KitOptions {
   checkDuration("repeat interval", o.repeatIntervalSeconds, 1);
   checkUrl("--webhook-url", o.webhookUrl);
   checkUrl("--prometheus-url", o.prometheusUrl);
-  check("--runbook-url", o.runbookUrl.length > 0 && !/[\s"'{}]/.test(o.runbookUrl), "a URL or path");
+  // An alert is read far from the kit (a phone, a chat window): only an absolute URL opens there.
+  checkUrl("--runbook-base-url", o.runbookBaseUrl);
   check("install dir", o.installDir.startsWith("/") && !/\s/.test(o.installDir), "an absolute path");
   check("node path", o.nodePath.startsWith("/") && !/\s/.test(o.nodePath), "an absolute path");
   check("grafana dashboards path", o.grafanaDashboardsPath.startsWith("/"), "an absolute path");

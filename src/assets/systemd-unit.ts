@@ -3,6 +3,11 @@
 import type { KitOptions } from "./options.js";
 import { GENERATED } from "./yaml-file.js";
 
+/** The runbooks, as systemd's Documentation= wants them: a URL without a fragment. */
+function documentationUrl(o: KitOptions): string {
+  return o.runbookBaseUrl.replace(/#.*$/, "");
+}
+
 export function systemdUnitFile(o: KitOptions): string {
   const cli = `${o.installDir}/dist/cli.js`;
   return `# ${GENERATED}
@@ -14,7 +19,7 @@ export function systemdUnitFile(o: KitOptions): string {
 
 [Unit]
 Description=llmgate: OpenAI-compatible gateway for Ollama
-Documentation=file:${o.installDir}/docs/monitoring.md
+Documentation=${documentationUrl(o)}
 Wants=network-online.target
 After=network-online.target ollama.service
 

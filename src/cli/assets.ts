@@ -30,7 +30,7 @@ interface RawOptions {
   alertmanager: string[];
   webhookUrl: string;
   prometheusUrl: string;
-  runbookUrl: string;
+  runbookBaseUrl?: string;
   errorRatio: string;
   p95Latency: string;
   ttftP95: string;
@@ -48,7 +48,7 @@ export function assetsCommand(): Command {
     .description(
       "Write the monitoring kit for the gateway to DIR: prometheus.yml, recording and alerting rules with their " +
         "promtool unit tests, alertmanager.yml (webhook, DingTalk and WeCom examples), the Grafana dashboard and " +
-        "its provisioning files, a hardened systemd unit, and a README. See docs/monitoring.md.",
+        "its provisioning files, a hardened systemd unit, a README and RUNBOOKS.md. Alerts link to the runbooks the gateway serves at /runbooks/.",
     )
     .requiredOption("--out <DIR>", "directory to write the kit to; must be empty or absent unless --force")
     .option("--force", "write into a non-empty DIR, replacing the kit's files (other files are left alone)")
@@ -81,7 +81,12 @@ export function assetsCommand(): Command {
       d.webhookUrl,
     )
     .option("--prometheus-url <URL>", "Prometheus as Grafana reaches it", d.prometheusUrl)
-    .option("--runbook-url <URL>", "runbook the alerts link to (#<alertname> is appended)", d.runbookUrl)
+    .addOption(
+      new Option(
+        "--runbook-base-url <URL>",
+        "where alerts link to their runbooks: URL/<AlertName>, or URL<alertname> when URL ends with #",
+      ).default(undefined, "http://<first --target>/runbooks/, served by the gateway"),
+    )
     .option("--error-ratio <R>", "alert: share of 5xx answers", String(t.errorRatio))
     .option("--p95-latency <DURATION>", "alert: P95 request duration", promDuration(t.p95LatencySeconds))
     .option(
@@ -115,7 +120,7 @@ export function assetsCommand(): Command {
       repeatable(
         "--for <ALERT=DURATION>",
         `how long a condition must hold before the alert fires; repeatable; ALERT is one of ${ALERT_KEYS.join(", ")}, or all`,
-        "per alert, see docs/monitoring.md",
+        "per alert, see the alert table in the kit's README.md",
       ),
     );
   cmd.addHelpText(
@@ -160,7 +165,7 @@ export function assetsCommand(): Command {
       `\n${files.length} files for metric prefix ${options.prefix}_, job ${options.job}, targets ${options.targets.join(", ")}.\n` +
         `Check them: promtool check config ${join(raw.out, "prometheus/prometheus.yml")} && ` +
         `promtool test rules ${join(raw.out, "prometheus/tests/llmgate.test.yml")}\n` +
-        "Next steps: docs/monitoring.md, or README.md in the kit.\n",
+        `Next steps: ${join(raw.out, "README.md")}; runbooks: ${options.runbookBaseUrl}\n`,
     );
   });
   return cmd;
@@ -210,7 +215,7 @@ function toInput(raw: RawOptions): KitOptionsInput {
     alertmanagers: raw.alertmanager.length > 0 ? raw.alertmanager : undefined,
     webhookUrl: raw.webhookUrl,
     prometheusUrl: raw.prometheusUrl,
-    runbookUrl: raw.runbookUrl,
+    runbookBaseUrl: raw.runbookBaseUrl,
     thresholds: {
       errorRatio: number(raw.errorRatio),
       p95LatencySeconds: seconds(raw.p95Latency),

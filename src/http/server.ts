@@ -12,6 +12,7 @@ import { failRequest } from "./fail.js";
 import { canonicalPath } from "./path.js";
 import { RequestContext } from "./request-context.js";
 import { matchRoute, type RouteEnv, type RouteMatch } from "./router.js";
+import type { RunbookRoute } from "./runbook-pages.js";
 
 /** Pending connections the kernel may queue for accept(); capped by net.core.somaxconn. */
 const LISTEN_BACKLOG = 65_535;
@@ -24,6 +25,8 @@ export interface GatewayServerOptions {
    * Like scrapes, they are not counted as requests, so watching the dashboard does not change what it shows.
    */
   dashboard?: DashboardRoute;
+  /** The alerts' runbooks under /runbooks/ (not counted as requests, no API key needed). */
+  runbooks?: RunbookRoute;
 }
 
 export class GatewayServer {
@@ -31,6 +34,7 @@ export class GatewayServer {
   readonly #deps: GatewayDeps;
   readonly #metrics: MetricsHandler | undefined;
   readonly #dashboard: DashboardRoute | undefined;
+  readonly #runbooks: RunbookRoute | undefined;
   #connections = 0;
   readonly #inflight = new Set<RequestContext>();
   readonly #env: RouteEnv;
@@ -42,6 +46,7 @@ export class GatewayServer {
     this.#deps = deps;
     this.#metrics = options.metrics;
     this.#dashboard = options.dashboard;
+    this.#runbooks = options.runbooks;
     this.#env = { deps, isDraining: () => this.#draining };
     this.#cors = createCors(deps.config.corsOrigins);
     this.server = createServer(
@@ -130,6 +135,7 @@ export class GatewayServer {
       return;
     }
     if (this.#dashboard?.(req, res, pathname)) return;
+    if (this.#runbooks?.(req, res, pathname)) return;
     const match: RouteMatch =
       canonical === undefined
         ? {
