@@ -3,6 +3,7 @@
 import { Command, Option } from "commander";
 import { parseListen } from "../config/units.js";
 import { createLogger } from "../log/logger.js";
+import { DIRECTIVE_HELP } from "../simulator/directives.js";
 import { defaultSimulatorOptions, type SimulatorOptions, startSimulator } from "../simulator/index.js";
 import { knobExpectation, knobValue, SIMULATOR_KNOBS } from "../simulator/knobs.js";
 
@@ -12,8 +13,8 @@ export function simulateCommand(): Command {
     .description(
       "Run an Ollama-compatible simulator (no GPU, no model): /api/chat, /api/generate, /api/embed, /api/tags,\n" +
         "/api/ps, /api/show, /api/version with realistic load, prefill and decode timing, parallel slots and\n" +
-        "fault injection. Prompts may carry directives such as [sim:tokens=N] or [sim:midstream-fail];\n" +
-        "see src/simulator/README.md.",
+        "fault injection. Prompts may carry directives such as [sim:tokens=N] or [sim:midstream-fail]\n" +
+        "(listed below).",
     )
     .option("--listen <HOST:PORT>", "address to listen on", `${d.host}:${d.port}`)
     .option(
@@ -29,6 +30,12 @@ export function simulateCommand(): Command {
     option: new Option(`--${knob.flag} <N>`, knob.description).default(d[knob.option]),
   }));
   for (const { option } of knobs) cmd.addOption(option);
+  const width = Math.max(...DIRECTIVE_HELP.map(([syntax]) => syntax.length));
+  cmd.addHelpText(
+    "after",
+    "\nDirectives, read from the last user message (or the prompt); they win over the fault rates:\n" +
+      DIRECTIVE_HELP.map(([syntax, effect]) => `  ${syntax.padEnd(width)}  ${effect}\n`).join(""),
+  );
   cmd.action(async (opts: Record<string, unknown>) => {
     const fail = (message: string): never => {
       process.stderr.write(`simulate: ${message}\n`);

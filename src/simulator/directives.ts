@@ -2,21 +2,34 @@
 
 /**
  * Directives are read from the LAST user message of /api/chat (or the prompt of /api/generate); unknown
- * ones are ignored. They win over the random fault rates.
- *
- *   [sim:fail]              fail before any output: 500 {"error":"llama runner process has terminated: exit status 2"}
- *   [sim:fail=N]            the same with status N; 503 says "model is overloaded", 429 "rate limit exceeded"
- *   [sim:midstream-fail]    after 3 tokens (fewer if the answer is shorter), the error line
- *                           {"error":"an error was encountered while running the model"} ends the stream (no done:true)
- *   [sim:hang]              accept the request and never answer, until the client goes away (holds a slot)
- *   [sim:hang-after=N]      stream N tokens, then go silent until the client goes away
- *   [sim:tokens=N]          exactly N content tokens, then done_reason "stop" (unless num_predict cuts it: "length")
- *   [sim:think-tokens=N]    exactly N thinking tokens when thinking is on (0 = none)
- *   [sim:delay-ms=N]        wait N ms (holding the slot) before prompt processing, i.e. before the first byte
- *   [sim:tool-rounds=N]     with tools, answer with tool calls for N rounds of the turn before answering in text
- *                           (default 1; 0 = never call a tool); read from every user message of the current turn
- *                           (see turn.ts), since agents append their own user messages after tool results
+ * ones are ignored. They win over the random fault rates. `llmgate simulate --help` prints this table.
+ * `tool-rounds` is read from every user message of the current turn (see turn.ts), since agents append their own
+ * user messages after tool results.
  */
+export const DIRECTIVE_HELP: readonly (readonly [syntax: string, effect: string])[] = [
+  [
+    "[sim:fail]",
+    'fail before any output: 500 {"error":"llama runner process has terminated: exit status 2"}',
+  ],
+  ["[sim:fail=N]", 'the same with status N; 503 says "model is overloaded", 429 "rate limit exceeded"'],
+  [
+    "[sim:midstream-fail]",
+    'after 3 tokens (fewer if the answer is shorter), {"error":"an error was encountered while running the model"} ends the stream (no done:true)',
+  ],
+  ["[sim:hang]", "accept the request and never answer, until the client goes away (holds a slot)"],
+  ["[sim:hang-after=N]", "stream N tokens, then go silent until the client goes away"],
+  [
+    "[sim:tokens=N]",
+    'exactly N content tokens, then done_reason "stop" (unless num_predict cuts it: "length")',
+  ],
+  ["[sim:think-tokens=N]", "exactly N thinking tokens when thinking is on (0 = none)"],
+  ["[sim:delay-ms=N]", "wait N ms (holding the slot) before prompt processing, i.e. before the first byte"],
+  [
+    "[sim:tool-rounds=N]",
+    "with tools, answer with tool calls for N rounds of the turn before answering in text (default 1; 0 = never call a tool); read from every user message of the turn",
+  ],
+];
+
 export interface Directives {
   failStatus?: number;
   midstreamFail?: boolean;
