@@ -50,6 +50,40 @@ describe("errors before the response starts", () => {
       "messages[0].content",
     ],
     ["n > 1", chat("hi", { n: 2 }), 400, "unsupported_parameter", "n"],
+    [
+      "an image part whose data URL is not an image",
+      {
+        model: "m",
+        messages: [
+          { role: "user", content: "see" },
+          {
+            role: "user",
+            content: [{ type: "image_url", image_url: { url: "data:text/plain;base64,aGk=" } }],
+          },
+        ],
+      },
+      400,
+      "invalid_request",
+      "messages[1].content[0].image_url.url",
+    ],
+    [
+      "assistant tool call arguments that are not JSON",
+      {
+        model: "m",
+        messages: [
+          { role: "user", content: "weather?" },
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{city:" } }],
+          },
+          { role: "tool", tool_call_id: "c1", content: "sunny" },
+        ],
+      },
+      400,
+      "invalid_request",
+      "messages[1].tool_calls[0].function.arguments",
+    ],
   ])("%s → %i %s", async (_name, body, status, code, param) => {
     const res = await post("/v1/chat/completions", body);
     expect(res.status).toBe(status);

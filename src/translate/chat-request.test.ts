@@ -51,7 +51,11 @@ describe("think", () => {
     [{ reasoning_effort: "max" }, "max"],
     [{ reasoning: { effort: "medium" } }, "medium"],
     [{ reasoning: {}, reasoning_effort: "high" }, "high"],
-    [{ reasoning: { effort: "low" }, reasoning_effort: "high" }, "high"],
+    [{ reasoning: { effort: null }, reasoning_effort: "high" }, "high"],
+    [{ reasoning: null, reasoning_effort: "medium" }, "medium"],
+    [{ reasoning: { effort: "low" }, reasoning_effort: "high" }, "low"],
+    [{ reasoning: { effort: "none" }, reasoning_effort: "high" }, false],
+    [{ reasoning: { effort: "max" }, reasoning_effort: "none" }, "max"],
   ])("%j → %j", (extra, think) => {
     expect(translate(extra).think).toEqual(think);
   });

@@ -32,8 +32,9 @@ export function toOllamaChatRequest(req: ChatCompletionRequest): OllamaChatReque
   const options = toOllamaOptions(req);
   if (options !== undefined) out.options = options;
   if (req.tools?.length && req.tool_choice !== "none") out.tools = req.tools.map(toOllamaTool);
-  // reasoning_effort is the Chat Completions field; reasoning.effort (Responses style) is the fallback.
-  const effort = req.reasoning_effort ?? req.reasoning?.effort;
+  // A `reasoning: {effort}` object wins over `reasoning_effort`, as in Ollama's own /v1 (a client that sends the
+  // object means it); an object without an effort does not hide `reasoning_effort`, unlike Ollama's.
+  const effort = req.reasoning?.effort ?? req.reasoning_effort;
   if (effort != null) out.think = THINK[effort];
   if (req.logprobs === true) out.logprobs = true;
   if (req.top_logprobs != null) out.top_logprobs = req.top_logprobs;
