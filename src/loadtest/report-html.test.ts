@@ -77,6 +77,48 @@ describe("renderHtml", () => {
     );
   });
 
+  test("charts sit in a grid that fills the page's width, several per row on a wide screen", () => {
+    const html = renderHtml(report(true));
+    const css = html.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? "";
+    expect(css).toMatch(
+      /\.charts\{display:grid;grid-template-columns:repeat\(auto-fill,minmax\(min\(100%,\d+rem\),1fr\)\)/,
+    );
+    expect(css).toMatch(/\.charts svg\{[^}]*width:100%;height:auto/);
+    expect(css).toMatch(/body\{[^}]*max-width:2400px/);
+    const grid = html.match(/<div class="charts">\n([\s\S]*?)\n<\/div>/)?.[1] ?? "";
+    expect(grid.match(/<svg /g)?.length).toBe(5);
+  });
+
+  test.each([
+    ["Latency by concurrency", ["P50", "P95", "P99"]],
+    ["Time to first token by concurrency", ["P50", "P95"]],
+    ["Tokens per second in all", ["total"]],
+    ["Tokens per second per stream", ["P50", "mean"]],
+    ["Latency distribution (CDF) per level", ["concurrency 1", "concurrency 4"]],
+  ])("%s: every series drawn, in a style of its own, with a legend entry", (title, names) => {
+    const html = renderHtml(report(true));
+    const svg =
+      (html.match(/<svg[\s\S]*?<\/svg>/g) ?? []).find((c) => c.includes(`<title>${title}</title>`)) ?? "";
+    const lines = [
+      ...svg.matchAll(/<path class="series-line" data-series="([^"]*)" data-marker="([^"]*)"[^>]*\/>/g),
+    ];
+    expect(lines.map((l) => l[1])).toEqual(names);
+    const style = (l: RegExpMatchArray) =>
+      [
+        l[2],
+        l[0].match(/stroke="([^"]*)"/)?.[1],
+        l[0].match(/stroke-dasharray="([^"]*)"/)?.[1] ?? "solid",
+      ].join();
+    const styles = lines.map(style);
+    expect(new Set(styles).size).toBe(names.length);
+    for (const part of [0, 1, 2])
+      expect(new Set(styles.map((s) => s.split(",")[part])).size).toBe(names.length);
+    for (const name of names) {
+      expect(svg).toContain(`<g class="series-markers" data-series="${name}"`);
+      expect(svg).toContain(`<g class="legend-entry" data-series="${name}">`);
+    }
+  });
+
   test("client-controlled text is escaped", () => {
     const html = renderHtml(report(true));
     expect(html).toContain("evil&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;co");

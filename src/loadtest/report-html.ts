@@ -5,12 +5,13 @@ import { formatMs } from "./report-table.js";
 import { escapeXml as esc, lineChart, type XYSeries } from "./svg-chart.js";
 
 const STYLE = `
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1400px;padding:0 1rem;color:#111827}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:2400px;padding:0 2rem;color:#111827}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.9rem}
 th,td{border-bottom:1px solid #e5e7eb;padding:.3rem .6rem;text-align:right}th{background:#f9fafb}
 td:first-child,th:first-child{text-align:left}
-.charts{display:flex;flex-wrap:wrap;gap:1rem}.charts svg{border:1px solid #e5e7eb;max-width:100%;height:auto}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,34rem),1fr));gap:1rem}
+.charts svg{border:1px solid #e5e7eb;width:100%;height:auto;display:block}
 .meta{color:#4b5563;font-size:.9rem}code{background:#f3f4f6;padding:0 .2rem}
 `;
 
