@@ -19,10 +19,11 @@ describe("inlineHtml", () => {
   test.each([
     ["plain text", "plain text"],
     ["`journalctl -u llmgate`", "<code>journalctl -u llmgate</code>"],
-    ["*Stream outcomes*: see", "<em>Stream outcomes</em>: see"],
+    ["_Stream outcomes_: see", "<em>Stream outcomes</em>: see"],
+    ["snake_case_words stay as they are", "snake_case_words stay as they are"],
     ["<script>&", "&#60;script&#62;&#38;"],
-    ["`a<b` and *c*", "<code>a&#60;b</code> and <em>c</em>"],
-    ["`*not emphasis*`", "<code>*not emphasis*</code>"],
+    ["`a<b` and _c_", "<code>a&#60;b</code> and <em>c</em>"],
+    ["`_not emphasis_`", "<code>_not emphasis_</code>"],
     [
       "see `LlmgateUpstreamDown`",
       'see <a href="/runbooks/LlmgateUpstreamDown"><code>LlmgateUpstreamDown</code></a>',
@@ -35,7 +36,7 @@ describe("inlineHtml", () => {
 
 describe("inlineMarkdown", () => {
   test.each([
-    ["`max-queue` and *panel*", "`max-queue` and *panel*"],
+    ["`max-queue` and _panel_", "`max-queue` and _panel_"],
     ["see `LlmgateModelReloading`.", "see [`LlmgateModelReloading`](#llmgatemodelreloading)."],
   ])("%s", (text, markdown) => {
     expect(inlineMarkdown(text)).toBe(markdown);

@@ -24,7 +24,7 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * The runbooks' inline syntax as HTML: `code`, *emphasis*, and an alert name in code becomes a link to its
+ * The runbooks' inline syntax as HTML: `code`, _emphasis_, and an alert name in code becomes a link to its
  * runbook (`href` built by `link`). Everything else is escaped, so the text cannot inject markup.
  */
 export function inlineHtml(text: string, link: (alert: string) => string): string {
@@ -36,7 +36,7 @@ export function inlineHtml(text: string, link: (alert: string) => string): strin
         const html = `<code>${escapeHtml(code)}</code>`;
         return KEY_BY_NAME.has(code) ? `<a href="${escapeHtml(link(code))}">${html}</a>` : html;
       }
-      return escapeHtml(part).replace(/\*([^*]+)\*/g, "<em>$1</em>");
+      return escapeHtml(part).replace(/(?<![\w])_([^_]+)_(?![\w])/g, "<em>$1</em>");
     })
     .join("");
 }

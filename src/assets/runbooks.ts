@@ -3,7 +3,7 @@
 import type { AlertKey } from "./options.js";
 
 /**
- * Text uses a small inline syntax that both renderers understand: `code` and *a dashboard panel*. Anything else
+ * Text uses a small inline syntax that both renderers understand: `code` and _a dashboard panel_. Anything else
  * is plain text (HTML-escaped on the gateway's pages).
  */
 export interface Runbook {
@@ -30,7 +30,7 @@ export const RUNBOOKS: Readonly<Record<AlertKey, Runbook>> = {
       "On the Prometheus host: `curl -sv http://<target>/metrics | head`. Connection refused: not listening on that " +
         "address (`LLMGATE_LISTEN`, `LLMGATE_METRICS_LISTEN`). Timeout: firewall. 401: `metrics-token` is set and " +
         "the scrape job has no `authorization`.",
-      "*Status → Targets* in Prometheus shows the scrape error verbatim.",
+      "_Status → Targets_ in Prometheus shows the scrape error verbatim.",
     ],
   },
   "target-missing": {
@@ -38,18 +38,18 @@ export const RUNBOOKS: Readonly<Record<AlertKey, Runbook>> = {
     steps: [
       "`promtool check config /etc/prometheus/prometheus.yml`: is the job still there, with this name?",
       "Was Prometheus restarted with another config, or the job renamed without regenerating the kit (`--job`)?",
-      "*Status → Targets*: the job should be listed with at least one target.",
+      "_Status → Targets_: the job should be listed with at least one target.",
     ],
   },
   "error-ratio": {
     what: "More than the allowed share of requests were answered with a 5xx status.",
     steps: [
-      "Dashboard, *Errors by status code and route*: which status? 502 `upstream_unreachable` or " +
+      "Dashboard, _Errors by status code and route_: which status? 502 `upstream_unreachable` or " +
         "`upstream_http_error`: Ollama is down or failing (see `LlmgateUpstreamDown`, `journalctl -u ollama`); 503: " +
         "Ollama is overloaded (`OLLAMA_MAX_QUEUE`) or the gateway is draining; 504 `upstream_timeout`: no first byte " +
         "within `first-byte-timeout` (a model loading for minutes, a long queue, or a non-streaming answer longer " +
         "than that).",
-      "*Upstream errors by class* tells connect / timeout / status / protocol apart.",
+      "_Upstream errors by class_ tells connect / timeout / status / protocol apart.",
       "The log: `journalctl -u llmgate --since -10min | grep '\"status\":5'` shows `errorCode` and Ollama's message.",
     ],
   },
@@ -58,22 +58,22 @@ export const RUNBOOKS: Readonly<Record<AlertKey, Runbook>> = {
       "The slowest 5% of requests took longer than the threshold. Request duration includes generation, so long " +
       "answers raise it even when nothing is wrong.",
     steps: [
-      "Compare with *Time to first token*: if first tokens are fast, the answers are long (check *Tokens per " +
-        "second* and *Generations by done reason*, `length` means `max_tokens` was hit); raise `--p95-latency` or " +
+      "Compare with _Time to first token_: if first tokens are fast, the answers are long (check _Tokens per " +
+        "second_ and _Generations by done reason_, `length` means `max_tokens` was hit); raise `--p95-latency` or " +
         "rely on the first-token alert.",
       "If first tokens are slow too, follow `LlmgateSlowFirstToken`.",
-      "*Gateway overhead* should stay far below a millisecond; if not, see *Event loop lag* and *Process CPU*.",
+      "_Gateway overhead_ should stay far below a millisecond; if not, see _Event loop lag_ and _Process CPU_.",
     ],
   },
   ttft: {
     what: "Streaming users of a model waited longer than the threshold for the first token.",
     steps: [
-      "*Prefill, decode and load time*: a high load time means the model is being (re)loaded: see " +
+      "_Prefill, decode and load time_: a high load time means the model is being (re)loaded: see " +
         "`LlmgateModelReloading`.",
-      "*Engine time to first token* (Ollama's own view) high as well: Ollama is queueing (more concurrent requests " +
+      "_Engine time to first token_ (Ollama's own view) high as well: Ollama is queueing (more concurrent requests " +
         "than `OLLAMA_NUM_PARALLEL`) or prompts are long (prefill time). Upstream first byte shows the same from the " +
         "gateway's side.",
-      "*Model memory: total and VRAM*: VRAM below the total means part of the model runs on the CPU, which is slow.",
+      "_Model memory: total and VRAM_: VRAM below the total means part of the model runs on the CPU, which is slow.",
     ],
   },
   "streams-failing": {
@@ -81,7 +81,7 @@ export const RUNBOOKS: Readonly<Record<AlertKey, Runbook>> = {
       "Streams that started with HTTP 200 failed before completing. Clients saw a final error frame instead of " +
       "`data: [DONE]`; status-code ratios do not show these.",
     steps: [
-      "*Stream outcomes*: `upstream_error` (Ollama reported an error mid-stream or closed early), `timeout` " +
+      "_Stream outcomes_: `upstream_error` (Ollama reported an error mid-stream or closed early), `timeout` " +
         "(silence longer than `idle-timeout`), `client_abort` (clients leaving; high numbers usually mean clients " +
         "time out first).",
       "`journalctl -u ollama` around the time: out of memory, runner crashes (`llama runner process has " +
@@ -92,9 +92,9 @@ export const RUNBOOKS: Readonly<Record<AlertKey, Runbook>> = {
   "queue-saturated": {
     what:
       "The gateway's admission queue was never empty during the window: every upstream slot is busy, and requests " +
-      "wait before reaching Ollama (*Admission queue wait*).",
+      "wait before reaching Ollama (_Admission queue wait_).",
     steps: [
-      "*Connections, requests in flight and queue*: sustained demand above `max-concurrency` (default 4)?",
+      "_Connections, requests in flight and queue_: sustained demand above `max-concurrency` (default 4)?",
       "`max-concurrency` should match what Ollama runs at once (`OLLAMA_NUM_PARALLEL` × models loaded). If the GPU " +
         "has headroom, raise both together; otherwise the hardware is the limit: add capacity, or let `max-queue` " +
         "and `queue-timeout` shed load deliberately.",
@@ -105,7 +105,7 @@ export const RUNBOOKS: Readonly<Record<AlertKey, Runbook>> = {
       "Requests were refused with 503 and `Retry-After` because the queue was full (`queue_full`, beyond " +
       "`max-queue`) or they waited longer than `queue-timeout` (`queue_timeout`).",
     steps: [
-      "*Admission rejections by reason*, *Admission queue wait*, and `LlmgateQueueSaturated`.",
+      "_Admission rejections by reason_, _Admission queue wait_, and `LlmgateQueueSaturated`.",
       "Short bursts: a longer `max-queue` or `queue-timeout` absorbs them (clients wait instead). Sustained: as for " +
         "a saturated queue. `rate_limited` and `unauthorized` rejections are the clients' doing and do not count " +
         "here.",
@@ -124,9 +124,9 @@ export const RUNBOOKS: Readonly<Record<AlertKey, Runbook>> = {
       "Ollama loaded the same model several times within the window. Every load makes a user wait (seconds to " +
       "minutes for a 32B model).",
     steps: [
-      "*Time until unload*: a short `keep_alive` (`OLLAMA_KEEP_ALIVE`, or clients sending `keep_alive`) unloads " +
+      "_Time until unload_: a short `keep_alive` (`OLLAMA_KEEP_ALIVE`, or clients sending `keep_alive`) unloads " +
         "the model between requests: raise it.",
-      "*Models loaded* and *Model memory*: two models that do not fit together evict each other; pin one model, " +
+      "_Models loaded_ and _Model memory_: two models that do not fit together evict each other; pin one model, " +
         "add memory, or set `OLLAMA_MAX_LOADED_MODELS`.",
       "`journalctl -u ollama | grep -i load` shows each load.",
     ],
@@ -134,8 +134,8 @@ export const RUNBOOKS: Readonly<Record<AlertKey, Runbook>> = {
   "memory-high": {
     what: "The gateway process has used more resident memory than the threshold for a while.",
     steps: [
-      "*Process memory*: heap growing steadily with flat traffic suggests a leak (report it, with the version from " +
-        "`llmgate_build_info`); memory following *requests in flight* is large request bodies (base64 images up to " +
+      "_Process memory_: heap growing steadily with flat traffic suggests a leak (report it, with the version from " +
+        "`llmgate_build_info`); memory following _requests in flight_ is large request bodies (base64 images up to " +
         "`body-limit`, 32 MiB each) held by concurrent requests.",
       "Lower `body-limit` or concurrency; `systemctl restart llmgate` drains in-flight requests first.",
     ],
