@@ -160,7 +160,8 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   dashboard?.start();
   const address = await server.listen(config.listen.host, config.listen.port);
   const url = urlOf(address);
-  logger.info({ url, upstream: upstreamUrl }, `llmgate listening on ${url}`);
+  logger.info({ url, upstream: upstreamUrl }, `llmgate listening on ${url}, forwarding to ${upstreamUrl}`);
+  if (dashboard) logger.info({ url: `${url}/ui/` }, `dashboard: ${url}/ui/`);
 
   let metricsServer: Server | undefined;
   let metricsUrl = url;

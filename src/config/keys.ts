@@ -21,6 +21,8 @@ export interface KeySpec {
   schema: ValueSchema;
   /** The flag may be given several times; its values are collected into a list. */
   repeatable?: boolean;
+  /** For a switch on by default: what its --no-<key> form does, for --help. */
+  offDescription?: string;
 }
 
 /** A schema from a parser that returns undefined on bad input, with the message naming what was expected. */
@@ -407,8 +409,9 @@ export const SERVE_KEYS = [
   {
     key: "ui",
     schema: bool,
-    description:
-      "serve the dashboard (/ui/), the chat playground, /status.json and /widget.js; --no-ui turns them off",
+    description: "serve the dashboard (/ui/), the chat playground, /status.json and /widget.js",
+    offDescription:
+      "do not serve the dashboard (/ui/), the chat playground, /status.json or /widget.js (they answer 404)",
     default: true,
   },
   {
@@ -417,6 +420,14 @@ export const SERVE_KEYS = [
     arg: "LEVEL",
     description: "log verbosity: fatal, error, warn, info, debug, trace or silent",
     default: "info",
+  },
+  {
+    key: "log-format",
+    schema: oneOf(["auto", "json", "pretty"] as const),
+    arg: "FORMAT",
+    description:
+      "json: one JSON object per line; pretty: readable lines; auto: pretty when stdout is a terminal, else json",
+    default: "auto",
   },
 ] as const satisfies readonly KeySpec[];
 

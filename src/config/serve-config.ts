@@ -7,6 +7,7 @@ import { demoKnobKey, SERVE_KEYS } from "./keys.js";
 import { ConfigError, type ConfigSources, resolveConfig } from "./load.js";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+export type LogFormat = "auto" | "json" | "pretty";
 
 export interface ServeConfig {
   listen: { host: string; port: number };
@@ -47,6 +48,7 @@ export interface ServeConfig {
   /** Serve the dashboard, the playground, /status.json and /widget.js. */
   ui: boolean;
   logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 export function loadServeConfig(sources: ConfigSources): ServeConfig {
@@ -109,6 +111,7 @@ function buildServeConfig(v: Record<string, unknown>): ServeConfig {
     metricsBuckets: v["metrics-buckets"] as Record<string, number[]>,
     ui: v.ui as boolean,
     logLevel: v["log-level"] as LogLevel,
+    logFormat: v["log-format"] as LogFormat,
   };
 }
 
