@@ -54,7 +54,10 @@ describe("loadServeConfig", () => {
     ],
     [{ env: { LLMGATE_UPSTREAM_CONNECTIONS: "0" } }, /upstream-connections .*integer >= 1/],
     [{ env: { LLMGATE_LOG_LEVEL: "loud" } }, /log-level .*one of fatal/],
-    [{ env: { LLMGATE_BODY_LIMT: "1" } }, /unknown environment variable LLMGATE_BODY_LIMT/],
+    [
+      { env: { LLMGATE_BODY_LIMT: "1" } },
+      /unknown environment variable LLMGATE_BODY_LIMT; did you mean LLMGATE_BODY_LIMIT\?/,
+    ],
     [{ flags: { demo: "maybe" } }, /demo \(from --demo\): expected true or false/],
     [
       { env: { LLMGATE_DEMO_DECODE_TPS: "0" } },
@@ -101,7 +104,9 @@ describe("loadServeConfig", () => {
 
   test("an unknown file key and unreadable files are named", () => {
     const file = yamlFile("listn: 1.2.3.4:5\n");
-    expect(() => loadServeConfig({ file, env: {} })).toThrow(/unknown key "listn" in .*llmgate.yaml/);
+    expect(() => loadServeConfig({ file, env: {} })).toThrow(
+      /llmgate.yaml:1:1: unknown key "listn"; did you mean "listen"\?/,
+    );
     expect(() => loadServeConfig({ file: "/nonexistent/x.yaml", env: {} })).toThrow(
       /cannot read config file/,
     );
@@ -114,5 +119,32 @@ describe("loadServeConfig", () => {
     const c = loadServeConfig({ file: yamlFile("idle-timeout: 30\nbody-limit: 2048\ndemo: yes\n"), env: {} });
     expect(c.idleTimeoutMs).toBe(30_000);
     expect(c.bodyLimitBytes).toBe(2048);
+  });
+
+  test("file keys may use _ for -, but not set a key twice", () => {
+    const c = loadServeConfig({ file: yamlFile("first_byte_timeout: 15m\nmax_queue: 7\n"), env: {} });
+    expect(c.firstByteTimeoutMs).toBe(900_000);
+    expect(c.maxQueue).toBe(7);
+    expect(() => loadServeConfig({ file: yamlFile("max-queue: 1\nmax_queue: 2\n"), env: {} })).toThrow(
+      /llmgate.yaml:2:1: "max_queue" sets max-queue again \(first set at .*llmgate.yaml:1:1\)/,
+    );
+  });
+
+  test.each([
+    ["upsteam: http://x:1\n", /llmgate.yaml:1:1: unknown key "upsteam"; did you mean "upstream"\?/],
+    [
+      "listen: 1\nfirst_byte_timout: 1m\n",
+      /:2:1: unknown key "first_byte_timout"; did you mean "first-byte-timeout"\?/,
+    ],
+    ["port: 8080\n", /:1:1: unknown key "port"; known keys: listen, upstream/],
+    [
+      "listen: 1\nupstream: [http://x\nmax-queue: 1\n",
+      /llmgate.yaml:3:1: not valid YAML: .*\n {2}max-queue: 1\n {2}\^/,
+    ],
+    ["listen: 1\nlisten: 2\n", /llmgate.yaml:2:1: not valid YAML: Map keys must be unique/],
+    ["demo: true\nidle-timeout:   soon\n", /idle-timeout \(from .*llmgate.yaml:2:17\): expected a duration/],
+    ["\n\n- a\n", /llmgate.yaml:3:1: must be a YAML mapping/],
+  ])("file problems point at the line and column: %j", (text, message) => {
+    expect(() => loadServeConfig({ file: yamlFile(text), env: {} })).toThrow(message);
   });
 });

@@ -1,9 +1,10 @@
 // Builds the one validated config from defaults, a YAML file, LLMGATE_* variables and flags (in rising precedence).
 
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 import { envName, type KeySpec } from "./keys.js";
+import { closest } from "./suggest.js";
 
 /** A config problem; the message names the key and where its value came from. */
 export class ConfigError extends Error {
@@ -27,7 +28,9 @@ const ENV_RESERVED = new Set(["LLMGATE_CONFIG"]);
 
 /**
  * Merges and validates. Every key ends up with a typed value; the result maps key to value.
- * Throws ConfigError for an unknown key in the file or environment, an unreadable file, or a bad value.
+ * Throws ConfigError for an unknown key in the file or environment (suggesting the closest known one), an
+ * unreadable or invalid file (with the line and column), or a bad value (naming where it came from; for the
+ * file, its line and column). File keys may be written with `_` for `-` (`first_byte_timeout`).
  */
 export function resolveConfig(specs: readonly KeySpec[], sources: ConfigSources): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
@@ -42,13 +45,26 @@ export function resolveConfig(specs: readonly KeySpec[], sources: ConfigSources)
   const env = sources.env ?? {};
   const file = sources.file ?? env.LLMGATE_CONFIG;
   if (file) {
-    for (const [key, value] of Object.entries(readConfigFile(file))) {
-      if (!known.has(key))
+    const seen = new Map<string, string>();
+    for (const entry of readConfigFile(file)) {
+      const where = `${file}:${entry.line}:${entry.col}`;
+      const key = entry.key.replaceAll("_", "-");
+      if (!known.has(key)) {
+        const hint = closest(entry.key, known);
         throw new ConfigError(
-          `config error: unknown key "${key}" in ${file}; known keys: ${[...known].join(", ")}`,
+          `config error: ${where}: unknown key "${entry.key}"; ` +
+            (hint ? `did you mean "${hint}"?` : `known keys: ${[...known].join(", ")}`),
         );
-      raw[key] = value;
-      origin[key] = file;
+      }
+      const earlier = seen.get(key);
+      if (earlier !== undefined)
+        throw new ConfigError(
+          `config error: ${where}: "${entry.key}" sets ${key} again (first set at ${earlier})`,
+        );
+      seen.set(key, where);
+      raw[key] = entry.value;
+      origin[key] =
+        entry.valueAt === undefined ? where : `${file}:${entry.valueAt.line}:${entry.valueAt.col}`;
     }
   }
 
@@ -56,10 +72,13 @@ export function resolveConfig(specs: readonly KeySpec[], sources: ConfigSources)
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith("LLMGATE_") || value === undefined || ENV_RESERVED.has(name)) continue;
     const key = envNames.get(name);
-    if (!key)
+    if (!key) {
+      const hint = closest(name, envNames.keys());
       throw new ConfigError(
-        `config error: unknown environment variable ${name}; known: ${[...envNames.keys()].join(", ")}`,
+        `config error: unknown environment variable ${name}; ` +
+          (hint ? `did you mean ${hint}?` : `known: ${[...envNames.keys(), ...ENV_RESERVED].join(", ")}`),
       );
+    }
     raw[key] = value;
     origin[key] = name;
   }
@@ -82,21 +101,53 @@ export function resolveConfig(specs: readonly KeySpec[], sources: ConfigSources)
   return result.data;
 }
 
-function readConfigFile(path: string): Record<string, unknown> {
+interface Position {
+  line: number;
+  col: number;
+}
+
+/** One top-level `key: value` of the config file, with where the key (and its value) start. */
+interface FileEntry extends Position {
+  key: string;
+  value: unknown;
+  valueAt?: Position;
+}
+
+function readConfigFile(path: string): FileEntry[] {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
     throw new ConfigError(`config error: cannot read config file ${path}: ${(err as Error).message}`);
   }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`config error: ${path} is not valid YAML: ${(err as Error).message}`);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const problem = doc.errors[0];
+  if (problem) {
+    const at = lineCounter.linePos(problem.pos[0]);
+    throw new ConfigError(
+      `config error: ${path}:${at.line}:${at.col}: not valid YAML: ${problem.message}\n${excerpt(text, at)}`,
+    );
   }
-  if (data === null || data === undefined) return {};
-  if (typeof data !== "object" || Array.isArray(data))
-    throw new ConfigError(`config error: ${path} must be a YAML mapping of key: value`);
-  return data as Record<string, unknown>;
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) return [];
+  if (!isMap(contents)) {
+    const at = lineCounter.linePos(contents.range?.[0] ?? 0);
+    throw new ConfigError(`config error: ${path}:${at.line}:${at.col}: must be a YAML mapping of key: value`);
+  }
+  return contents.items.map((pair) => {
+    const keyNode = pair.key as Node | null;
+    const valueNode = pair.value as Node | null;
+    const at = lineCounter.linePos(keyNode?.range?.[0] ?? 0);
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode?.toJSON?.() ?? "");
+    const entry: FileEntry = { key, value: valueNode ? valueNode.toJS(doc) : null, ...at };
+    if (valueNode?.range) entry.valueAt = lineCounter.linePos(valueNode.range[0]);
+    return entry;
+  });
+}
+
+/** The offending line with a caret under the column, as compilers show it. */
+function excerpt(text: string, at: Position): string {
+  const line = text.split(/\r?\n/)[at.line - 1] ?? "";
+  return `  ${line}\n  ${" ".repeat(Math.max(0, at.col - 1))}^`;
 }
