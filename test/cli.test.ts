@@ -1,6 +1,10 @@
 // The built CLI as a user runs it: demo mode, start-up messages, config errors, and the SIGTERM drain.
 
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
+import { envName, SERVE_KEYS } from "../src/config/keys.js";
 import { startSimulator } from "../src/simulator/index.js";
 import { type CliProcess, runCli } from "./helpers/cli.js";
 
@@ -83,7 +87,85 @@ describe("llmgate serve", () => {
 
   test("--help documents every option with its environment variable", async () => {
     const p = start(["serve", "--help"]);
+    let out = "";
+    p.child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
     expect(await p.exited).toBe(0);
+    for (const spec of SERVE_KEYS) expect(out.replace(/\s+/g, " ")).toContain(envName(spec.key));
+  });
+
+  test("logs are JSON lines when stdout is not a terminal, readable lines with --log-format pretty", async () => {
+    const json = start(["serve", "--demo", "--listen", "127.0.0.1:0"]);
+    const url = await gatewayUrl(json);
+    await fetch(`${url}/healthz`);
+    const access = await json.waitForLog((l) => l.msg === "request");
+    expect(access).toMatchObject({ route: "/healthz", status: 200, outcome: "completed" });
+    expect(json.logs.some((l) => typeof l.msg === "string" && l.msg === `dashboard: ${url}/ui/`)).toBe(true);
+    json.child.kill("SIGTERM");
+    expect(await json.exited).toBe(0);
+
+    const pretty = start(["serve", "--demo", "--listen", "127.0.0.1:0", "--log-format", "pretty"]);
+    let out = "";
+    const seen = (pattern: RegExp) =>
+      new Promise<RegExpMatchArray>((resolve) => {
+        const check = () => {
+          const match = out.match(pattern);
+          if (match) resolve(match);
+        };
+        pretty.child.stdout?.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          check();
+        });
+        check();
+      });
+    const [, prettyUrl] = await seen(/INFO: llmgate listening on (http:\/\/127\.0\.0\.1:\d+),/);
+    await seen(/INFO: dashboard: http:\/\/127\.0\.0\.1:\d+\/ui\/\n/);
+    await fetch(`${prettyUrl}/healthz`);
+    await seen(/INFO: GET \/healthz 200 completed \d+ ms \[[^\]]+\]\n/);
+    expect(pretty.logs, "no JSON line in pretty mode").toEqual([]);
+    pretty.child.kill("SIGTERM");
+    expect(await pretty.exited).toBe(0);
+  });
+
+  test("a port in use is said in one line on stderr, exit 1", async () => {
+    const first = start(["serve", "--demo", "--listen", "127.0.0.1:0"]);
+    const taken = new URL(await gatewayUrl(first)).host;
+    const second = start(["serve", "--demo", "--listen", taken]);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toBe(
+      `llmgate: ${taken} is already in use (another llmgate or Ollama?); choose another with --listen\n`,
+    );
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+  });
+
+  test.each([
+    [["serve", "--port", "8080"], /use --listen 127\.0\.0\.1:8080/],
+    [["serve", "--host", "0.0.0.0"], /use --listen 0\.0\.0\.0:18789/],
+    [["simulate", "--port", "9999"], /use --listen 127\.0\.0\.1:9999/],
+    [["serve", "--upsteam", "http://x"], /unknown option '--upsteam'\s+\(Did you mean --upstream\?\)/],
+    [["serve", "--first_byte_timeout", "1m"], /Did you mean --first-byte-timeout\?/],
+    [["serve", "--listen"], /argument missing/],
+    [
+      ["serve", "--log-format", "fancy"],
+      /log-format \(from --log-format\): expected one of auto, json, pretty/,
+    ],
+    [["bogus"], /unknown command 'bogus'/],
+    [[], /Usage: llmgate/],
+  ])("usage errors exit 2 with a message to act on: %j", async (args, message) => {
+    const p = start(args);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toMatch(message);
+  });
+
+  test("a mistyped key in the config file is named with its line and the key meant, exit 2", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "llmgate-cli-"));
+    const file = join(dir, "llmgate.yaml");
+    writeFileSync(file, "listen: 127.0.0.1:0\nupsteam: http://127.0.0.1:9\n");
+    const p = start(["serve", "--config", file]);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toBe(`config error: ${file}:2:1: unknown key "upsteam"; did you mean "upstream"?\n`);
   });
 
   test("SIGTERM: in-flight streams finish, new requests get 503, exit 0", async () => {

@@ -45,6 +45,7 @@ interface RawOptions {
 
 export function assetsCommand(): Command {
   const cmd = new Command("assets")
+    .summary("Write the monitoring kit: Prometheus, alerts, Alertmanager, Grafana, systemd.")
     .description(
       "Write the monitoring kit for the gateway to DIR: prometheus.yml, recording and alerting rules with their " +
         "promtool unit tests, alertmanager.yml (webhook, DingTalk and WeCom examples), the Grafana dashboard and " +

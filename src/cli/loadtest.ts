@@ -5,10 +5,11 @@ import { DEFAULTS } from "../loadtest/options.js";
 
 export function loadtestCommand(): Command {
   const cmd = new Command("loadtest")
+    .summary("Load-test an OpenAI-compatible endpoint at several concurrency levels.")
     .description(
-      "Load-test an OpenAI-compatible chat completions endpoint at several concurrency levels and report, per\n" +
-        "level, latency P50/P95/P99, time to first token P50/P95, tokens per second (per stream and in all) and\n" +
-        "errors by kind; as a table on stdout, and optionally as JSON and a self-contained HTML report.\n" +
+      "Load-test an OpenAI-compatible chat completions endpoint at several concurrency levels and report, per " +
+        "level, latency P50/P95/P99, time to first token P50/P95, tokens per second (per stream and in all) and " +
+        "errors by kind: as a table on stdout, and optionally as JSON and a self-contained HTML report. " +
         "Compare P95 latency and total tokens/s across levels to choose serving parameters (e.g. OLLAMA_NUM_PARALLEL).",
     )
     .option(
@@ -47,11 +48,7 @@ export function loadtestCommand(): Command {
         "  llmgate loadtest --url http://127.0.0.1:11434/v1 --model qwen3:32b --duration 30s --html report.html\n" +
         "  llmgate loadtest --url http://vllm:8000/v1 --model Qwen/Qwen3-32B --prompt-file prompts.jsonl --json out.json\n" +
         "\nExit codes: 0 done, 1 no request succeeded, 2 bad flags, 130 interrupted (results so far are reported).",
-    )
-    // Usage errors found by commander itself (unknown flag, missing value) exit 2 like ours; help exits 0.
-    .exitOverride((err) => {
-      process.exit(err.exitCode === 0 ? 0 : 2);
-    });
+    );
   cmd.action(async (opts: Record<string, unknown>) => {
     const interrupt = new AbortController();
     const onSigint = () => {

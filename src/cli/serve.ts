@@ -4,30 +4,40 @@ import { Command, Option } from "commander";
 import { envName, SERVE_KEYS } from "../config/keys.js";
 import { ConfigError } from "../config/load.js";
 import { loadServeConfig } from "../config/serve-config.js";
+import { parseListen } from "../config/units.js";
 import { startGateway } from "../gateway.js";
 import { createLogger } from "../log/logger.js";
+import { EXIT } from "./exit-codes.js";
+import { listenHint, listenHintOptions } from "./listen-hint.js";
+import { listenFailureMessage } from "./start-failure.js";
+
+const SERVE_DEFAULT_LISTEN = SERVE_KEYS.find((s) => s.key === "listen")?.default;
 
 export function serveCommand(): Command {
   const cmd = new Command("serve")
+    .summary("Run the gateway in front of Ollama.")
     .description(
-      "Run the gateway: OpenAI-compatible /v1 API and Ollama's native /api in front of Ollama.\n" +
-        "Every option can also be set as an LLMGATE_* environment variable or as a key in the --config file;\n" +
-        "precedence: flags > environment > file > defaults.",
+      "Run the gateway: the OpenAI-compatible /v1 API and Ollama's native /api in front of Ollama. " +
+        "Every option can also be set as an LLMGATE_* environment variable or as a key in the --config file " +
+        "(precedence: flags, then environment, then file, then defaults).",
     )
     .option("-c, --config <FILE>", "YAML config file with the keys below (env: LLMGATE_CONFIG)");
+  for (const option of listenHintOptions()) cmd.addOption(option);
   const attribute = new Map<string, string>();
   for (const spec of SERVE_KEYS) {
-    const help = `${spec.description} (env: ${envName(spec.key)}; default: ${spec.default})`;
     if (spec.default === true) {
       // A switch that is on by default is turned off with --no-<key>. The hidden positive twin keeps
       // commander from defaulting the value to true, so "not given" stays undefined and the environment
       // and the config file still apply (flags > environment > file > defaults).
       const on = new Option(`--${spec.key}`).hideHelp();
       cmd.addOption(on);
-      cmd.addOption(new Option(`--no-${spec.key}`, help));
+      // Described as what --no-<key> does (offDescription); help.test.ts fails for a switch that lacks one.
+      const off = spec.offDescription ?? `turn off ${spec.key}`;
+      cmd.addOption(new Option(`--no-${spec.key}`, `${off} (env: ${envName(spec.key)}=false)`));
       attribute.set(spec.key, on.attributeName());
       continue;
     }
+    const help = `${spec.description} (${[`env: ${envName(spec.key)}`, spec.default === "" ? "" : `default: ${spec.default}`].filter(Boolean).join("; ")})`;
     const flags = "arg" in spec ? `--${spec.key} <${spec.arg}>` : `--${spec.key}`;
     const option = new Option(flags, help);
     // Commander keeps only the last value of a repeated flag unless told to collect them.
@@ -46,6 +56,8 @@ export function serveCommand(): Command {
       "  LLMGATE_FIRST_BYTE_TIMEOUT=15m llmgate serve --config /etc/llmgate.yaml",
   );
   cmd.action(async (opts: Record<string, unknown>) => {
+    const hint = listenHint(opts, parseListen(SERVE_DEFAULT_LISTEN) ?? { host: "127.0.0.1", port: 18789 });
+    if (hint) cmd.error(`error: ${hint}`, { exitCode: EXIT.usage });
     const flags: Record<string, unknown> = {};
     for (const [key, attr] of attribute) flags[key] = opts[attr];
     let config: ReturnType<typeof loadServeConfig>;
@@ -54,11 +66,11 @@ export function serveCommand(): Command {
     } catch (err) {
       if (err instanceof ConfigError) {
         process.stderr.write(`${err.message}\n`);
-        process.exit(2);
+        process.exit(EXIT.usage);
       }
       throw err;
     }
-    const logger = createLogger(config.logLevel);
+    const logger = createLogger(config.logLevel, { format: config.logFormat });
     // Handlers go in before start-up, so a signal that arrives while starting still drains cleanly.
     const starting = startGateway(config, { logger });
     let stopping = false;
@@ -92,13 +104,15 @@ export function serveCommand(): Command {
     try {
       await starting;
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      const hint =
-        e.code === "EADDRINUSE"
-          ? ` (is another gateway already on ${config.listen.host}:${config.listen.port}? use --listen)`
-          : "";
-      logger.fatal({ err }, `cannot start: ${e.message}${hint}`);
-      process.exit(1);
+      // A config problem found only at start (an unknown histogram in metrics-buckets) is a usage error too.
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(EXIT.usage);
+      }
+      const message = listenFailureMessage(err, config);
+      if (message) process.stderr.write(`${message}\n`);
+      else logger.fatal({ err }, `cannot start: ${(err as Error).message}`);
+      process.exit(EXIT.failure);
     }
   });
   return cmd;

@@ -1,30 +1,43 @@
 // `llmgate simulate`: the Ollama simulator as a standalone server, for tests, demos and load tests.
 
 import { Command, Option } from "commander";
+import type { LogFormat } from "../config/serve-config.js";
 import { parseListen } from "../config/units.js";
 import { createLogger } from "../log/logger.js";
 import { DIRECTIVE_HELP } from "../simulator/directives.js";
 import { defaultSimulatorOptions, type SimulatorOptions, startSimulator } from "../simulator/index.js";
 import { knobExpectation, knobValue, SIMULATOR_KNOBS } from "../simulator/knobs.js";
+import { EXIT } from "./exit-codes.js";
+import { listenHint, listenHintOptions } from "./listen-hint.js";
 
 export function simulateCommand(): Command {
   const d = defaultSimulatorOptions;
   const cmd = new Command("simulate")
+    .summary("Run an Ollama-compatible simulator for tests, demos and load tests.")
     .description(
-      "Run an Ollama-compatible simulator (no GPU, no model): /api/chat, /api/generate, /api/embed, /api/tags,\n" +
-        "/api/ps, /api/show, /api/version with realistic load, prefill and decode timing, parallel slots and\n" +
-        "fault injection. Prompts may carry directives such as [sim:tokens=N] or [sim:midstream-fail]\n" +
-        "(listed below).",
+      "Run an Ollama-compatible simulator (no GPU, no model): /api/chat, /api/generate, /api/embed, " +
+        "/api/tags, /api/ps, /api/show and /api/version, with realistic load, prefill and decode timing, " +
+        "parallel slots and fault injection. Prompts may carry directives such as [sim:tokens=N] or " +
+        "[sim:midstream-fail] (listed below).",
     )
     .option("--listen <HOST:PORT>", "address to listen on", `${d.host}:${d.port}`)
-    .option(
-      "--model <NAME>",
-      `a model to offer; repeatable (default: ${d.models.join(", ")})`,
-      collect,
-      [] as string[],
+    .addOption(
+      new Option("--model <NAME>", "a model to offer; repeatable")
+        .argParser(collect)
+        .default([] as string[], d.models.join(", ")),
     )
     .option("--keep-alive <DURATION>", "default keep_alive of loaded models", d.keepAlive)
-    .option("--log-level <LEVEL>", "log verbosity", "info");
+    .addOption(
+      new Option("--log-level <LEVEL>", "log verbosity")
+        .choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+        .default("info"),
+    )
+    .addOption(
+      new Option("--log-format <FORMAT>", "log lines; auto: readable on a terminal, else JSON")
+        .choices(["auto", "json", "pretty"])
+        .default("auto"),
+    );
+  for (const option of listenHintOptions()) cmd.addOption(option);
   const knobs = SIMULATOR_KNOBS.map((knob) => ({
     knob,
     option: new Option(`--${knob.flag} <N>`, knob.description).default(d[knob.option]),
@@ -39,8 +52,10 @@ export function simulateCommand(): Command {
   cmd.action(async (opts: Record<string, unknown>) => {
     const fail = (message: string): never => {
       process.stderr.write(`simulate: ${message}\n`);
-      process.exit(2);
+      process.exit(EXIT.usage);
     };
+    const hint = listenHint(opts, { host: d.host, port: d.port });
+    if (hint) fail(hint);
     const listen =
       parseListen(opts.listen) ?? fail(`--listen: expected HOST:PORT, got ${JSON.stringify(opts.listen)}`);
     const options: Partial<SimulatorOptions> = {
@@ -57,7 +72,10 @@ export function simulateCommand(): Command {
         fail(`--${knob.flag}: expected ${knobExpectation(knob)}, got ${JSON.stringify(raw)}`);
       else options[knob.option] = value;
     }
-    const logger = createLogger((opts.logLevel as "info") ?? "info", "llmgate-simulate");
+    const logger = createLogger((opts.logLevel as "info") ?? "info", {
+      name: "llmgate-simulate",
+      format: opts.logFormat as LogFormat,
+    });
     const sim = await startSimulator(options);
     logger.info({ url: sim.url, models: options.models ?? d.models }, `simulator listening on ${sim.url}`);
     const stop = () => {
