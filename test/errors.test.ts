@@ -99,6 +99,15 @@ describe("errors before the response starts", () => {
     expect(await missing.json()).toMatchObject({
       error: { code: "route_not_found", type: "not_found_error" },
     });
+    // A base URL without /v1 is the usual mistake; the 404 says which path was meant.
+    const noV1 = await post("/chat/completions", chat("hi"));
+    expect(noV1.status).toBe(404);
+    expect(noV1.json).toMatchObject({
+      error: {
+        code: "route_not_found",
+        message: "no route for POST /chat/completions; did you mean /v1/chat/completions?",
+      },
+    });
     const wrong = await fetch(`${stack.gateway.url}/v1/chat/completions`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get("allow")).toBe("POST");
@@ -109,7 +118,12 @@ describe("errors before the response starts", () => {
     const big = chat("x".repeat(5000));
     const res = await post("/v1/chat/completions", big);
     expect(res.status).toBe(413);
-    expect(res.json).toMatchObject({ error: { code: "body_too_large" } });
+    expect(res.json).toMatchObject({
+      error: {
+        code: "body_too_large",
+        message: "the request body is larger than the limit of 4 KiB (body-limit)",
+      },
+    });
     expect(res.record.outcome).toBe("rejected");
   });
 
@@ -168,15 +182,17 @@ describe("errors before the response starts", () => {
         body: JSON.stringify(chat("hi")),
       });
       expect(res.status).toBe(502);
-      expect(await res.json()).toMatchObject({ error: { code: "upstream_unreachable" } });
+      // What failed, in words, said once (not "ECONNREFUSED connect ECONNREFUSED 127.0.0.1:…").
+      const refused = `cannot reach the upstream: connection refused to 127.0.0.1:${port}`;
+      expect(await res.json()).toMatchObject({ error: { code: "upstream_unreachable", message: refused } });
       const native = await fetch(`${dead.gateway.url}/api/tags`);
       expect(native.status).toBe(502);
-      expect(await native.json()).toEqual({ error: expect.stringContaining("cannot reach the upstream") });
+      expect(await native.json()).toEqual({ error: refused });
       const ready = await fetch(`${dead.gateway.url}/readyz`);
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({
         status: "unready",
-        reason: expect.stringContaining("ECONNREFUSED"),
+        reason: `http://127.0.0.1:${port} does not answer: ${refused}`,
       });
     } finally {
       await dead.close();

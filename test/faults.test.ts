@@ -233,18 +233,23 @@ describe("the upstream is killed mid-stream", () => {
 
 test("the upstream is down, then comes back: readiness, requests and upstream_up recover without a restart", async () => {
   const port = await freePort();
-  const { gateway } = await startGatewayOn(`http://127.0.0.1:${port}`, { connectTimeoutMs: 1000 });
+  const { gateway, record } = await startGatewayOn(`http://127.0.0.1:${port}`, { connectTimeoutMs: 1000 });
 
   const ready = await fetch(`${gateway.url}/readyz`);
   expect(ready.status).toBe(503);
   expect(await ready.json()).toMatchObject({
     status: "unready",
-    reason: expect.stringContaining("ECONNREFUSED"),
+    reason: expect.stringContaining(`connection refused to 127.0.0.1:${port}`),
   });
   const down = await post(gateway.url, CHAT, chatBody("hi", { stream: true }), "while-down");
   expect(down.status).toBe(502);
   expect(down.headers.get("content-type")).toMatch(/^application\/json/);
-  expect(await down.json()).toMatchObject({ error: { code: "upstream_unreachable", type: "server_error" } });
+  const refused = `cannot reach the upstream: connection refused to 127.0.0.1:${port}`;
+  expect(await down.json()).toMatchObject({
+    error: { code: "upstream_unreachable", type: "server_error", message: refused },
+  });
+  // The access log's error field is the same sentence.
+  expect((await record("while-down")).errorMessage).toBe(refused);
   let m = await Scrape.from(gateway.url);
   expect(m.sum(`${P}upstream_up`)).toBe(0);
   expect(m.sum(`${P}upstream_errors_total`, { class: "connect" })).toBe(1);

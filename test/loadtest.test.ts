@@ -224,6 +224,7 @@ describe("llmgate loadtest as a command", () => {
     [["--url", "http://127.0.0.1:1/v1", "--model", "m", "--requests", "3", "--duration", "5s"], "--duration"],
     [["--url", "http://127.0.0.1:1/v1", "--model", "m", "--bogus"], "--bogus"],
     [["--url", "http://127.0.0.1:1/v1", "--model", "m", "--requests"], "--requests"],
+    [["--url", "http://127.0.0.1:18789", "--model", "m"], "use --url http://127.0.0.1:18789/v1"],
   ])("%j: exit 2, the message names %s", async (args, flag) => {
     const { code, stderr } = await cli(args);
     expect(code).toBe(2);

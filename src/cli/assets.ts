@@ -14,6 +14,7 @@ import {
   resolveKitOptions,
 } from "../assets/options.js";
 import { parseDurationMs, parseSizeBytes } from "../config/units.js";
+import { exitTwoOnUsageErrors } from "./exit-codes.js";
 
 const d = DEFAULT_KIT_OPTIONS;
 const t = d.thresholds;
@@ -169,7 +170,7 @@ export function assetsCommand(): Command {
         `Next steps: ${join(raw.out, "README.md")}; runbooks: ${options.runbookBaseUrl}\n`,
     );
   });
-  return cmd;
+  return exitTwoOnUsageErrors(cmd);
 }
 
 /** Flag strings to typed options; a value that does not parse is passed on as NaN, which validation names. */

@@ -2,6 +2,7 @@
 
 import { Command } from "commander";
 import { DEFAULTS } from "../loadtest/options.js";
+import { exitTwoOnUsageErrors } from "./exit-codes.js";
 
 export function loadtestCommand(): Command {
   const cmd = new Command("loadtest")
@@ -71,5 +72,5 @@ export function loadtestCommand(): Command {
       process.off("SIGINT", onSigint);
     }
   });
-  return cmd;
+  return exitTwoOnUsageErrors(cmd);
 }

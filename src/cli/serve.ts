@@ -7,7 +7,7 @@ import { loadServeConfig } from "../config/serve-config.js";
 import { parseListen } from "../config/units.js";
 import { startGateway } from "../gateway.js";
 import { createLogger } from "../log/logger.js";
-import { EXIT } from "./exit-codes.js";
+import { EXIT, exitTwoOnUsageErrors } from "./exit-codes.js";
 import { listenHint, listenHintOptions } from "./listen-hint.js";
 import { listenFailureMessage } from "./start-failure.js";
 
@@ -115,5 +115,5 @@ export function serveCommand(): Command {
       process.exit(EXIT.failure);
     }
   });
-  return cmd;
+  return exitTwoOnUsageErrors(cmd);
 }

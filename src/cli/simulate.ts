@@ -7,7 +7,7 @@ import { createLogger } from "../log/logger.js";
 import { DIRECTIVE_HELP } from "../simulator/directives.js";
 import { defaultSimulatorOptions, type SimulatorOptions, startSimulator } from "../simulator/index.js";
 import { knobExpectation, knobValue, SIMULATOR_KNOBS } from "../simulator/knobs.js";
-import { EXIT } from "./exit-codes.js";
+import { EXIT, exitTwoOnUsageErrors } from "./exit-codes.js";
 import { listenHint, listenHintOptions } from "./listen-hint.js";
 
 export function simulateCommand(): Command {
@@ -84,7 +84,7 @@ export function simulateCommand(): Command {
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
   });
-  return cmd;
+  return exitTwoOnUsageErrors(cmd);
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { parseDurationMs, parseListen, parseSizeBytes } from "./units.js";
+import { formatBytes, parseDurationMs, parseListen, parseSizeBytes } from "./units.js";
 
 test.each([
   ["500ms", 500],
@@ -43,3 +43,29 @@ test.each([
 ])("listen %j -> %j", (input, expected) => {
   expect(parseListen(input)).toEqual(expected);
 });
+
+test.each([
+  [33_554_432, "32 MiB"],
+  [16 * 1024 * 1024, "16 MiB"],
+  [1024 ** 3, "1 GiB"],
+  [2048, "2 KiB"],
+  [512_000, "500 KiB"],
+  [500_000, "500 KB"],
+  [1_000_000, "1 MB"],
+  [1536 * 1024 + 1, "1.5 MiB"],
+  [1025, "1 KiB"],
+  [1000, "1 KB"],
+  [999, "999 bytes"],
+  [1, "1 byte"],
+  [0, "0 bytes"],
+])("formatBytes(%j) -> %j", (bytes, expected) => {
+  expect(formatBytes(bytes)).toBe(expected);
+});
+
+test.each(["32MiB", "500KB", "1GiB", "2048", "999"])(
+  "formatBytes reads back through parseSizeBytes: %s",
+  (size) => {
+    const bytes = parseSizeBytes(size) as number;
+    expect(parseSizeBytes(formatBytes(bytes).replace(/ bytes?$/, ""))).toBe(bytes);
+  },
+);

@@ -54,3 +54,26 @@ export function parseListen(value: unknown): { host: string; port: number } | un
   const host = match[1] || match[2] || "127.0.0.1";
   return { host, port };
 }
+
+const BINARY = [
+  ["GiB", 1024 ** 3],
+  ["MiB", 1024 ** 2],
+  ["KiB", 1024],
+] as const;
+const DECIMAL = [
+  ["GB", 1000 ** 3],
+  ["MB", 1000 ** 2],
+  ["KB", 1000],
+] as const;
+
+/**
+ * A byte count as a person writes it, in the units parseSizeBytes reads: "32 MiB", "500 KB" when exact,
+ * else binary units with one decimal ("1.5 MiB"); below 1 KiB, "N bytes".
+ */
+export function formatBytes(bytes: number): string {
+  for (const [unit, factor] of [...BINARY, ...DECIMAL])
+    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor} ${unit}`;
+  for (const [unit, factor] of BINARY)
+    if (bytes >= factor) return `${(bytes / factor).toFixed(1).replace(/\.0$/, "")} ${unit}`;
+  return bytes === 1 ? "1 byte" : `${bytes} bytes`;
+}

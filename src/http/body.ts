@@ -1,5 +1,6 @@
 // Reads a request body into memory with a hard size limit, counting the bytes actually received.
 
+import { formatBytes } from "../config/units.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import { exceedsDepth } from "./json-depth.js";
 import type { RequestContext } from "./request-context.js";
@@ -92,6 +93,6 @@ export async function readJson(ctx: RequestContext, limits: JsonLimits): Promise
 function tooLarge(limit: number): GatewayError {
   return new GatewayError(
     "body_too_large",
-    `the request body is larger than the limit of ${limit} bytes (body-limit)`,
+    `the request body is larger than the limit of ${formatBytes(limit)} (body-limit)`,
   );
 }

@@ -111,7 +111,11 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
     format: "openai",
     public: false,
     handler: () => {
-      throw new GatewayError("route_not_found", `no route for ${method} ${truncate(pathname)}`);
+      const hint = suggestRoute(pathname);
+      throw new GatewayError(
+        "route_not_found",
+        `no route for ${method} ${truncate(pathname)}${hint ? `; did you mean ${hint}?` : ""}`,
+      );
     },
   };
 }
@@ -137,4 +141,18 @@ function checkMethod(route: Route, method: string): RouteMatch {
 /** Echoed client input is cut short so an error message cannot be used to amplify a huge path. */
 function truncate(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/**
+ * The served path a client most likely meant, for the 404 message: an OpenAI path without its /v1 (a base
+ * URL missing /v1), with /v1 twice (a base URL with /v1 and a client adding another), or with a trailing
+ * slash. Undefined when no such correction names a route.
+ */
+export function suggestRoute(pathname: string): string | undefined {
+  let candidate = pathname.replace(/\/+$/, "");
+  while (candidate.startsWith("/v1/v1/")) candidate = candidate.slice(3);
+  if (!candidate.startsWith("/v1/") && !candidate.startsWith("/api/")) candidate = `/v1${candidate}`;
+  if (candidate === pathname || candidate === "/v1") return undefined;
+  const { route } = matchRoute("GET", candidate);
+  return route === "other" || route === "/api/{other}" ? undefined : candidate;
 }

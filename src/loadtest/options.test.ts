@@ -95,8 +95,19 @@ describe("chatEndpoint", () => {
     ["http://h:1/v1", "http://h:1/v1/chat/completions"],
     ["http://h:1/v1/", "http://h:1/v1/chat/completions"],
     ["https://h/openai/v1/chat/completions", "https://h/openai/v1/chat/completions"],
-    ["http://h:8000", "http://h:8000/chat/completions"],
+    ["http://h:8000/chat/completions", "http://h:8000/chat/completions"],
   ])("%s → %s", (url, endpoint) => {
     expect(chatEndpoint(url)).toBe(endpoint);
   });
+
+  test.each(["http://h:18789", "http://h:18789/"])(
+    "%s (no path) is refused before the run, with the /v1 URL to use",
+    (url) => {
+      expect(() => chatEndpoint(url)).toThrow(LoadtestUsageError);
+      expect(() => chatEndpoint(url)).toThrow(
+        `--url: ${url} has no path; the OpenAI API is under /v1: use --url http://h:18789/v1 ` +
+          "(or give the full http://h:18789/…/chat/completions URL)",
+      );
+    },
+  );
 });

@@ -102,6 +102,14 @@ export function chatEndpoint(url: string): string {
       `expected a base URL without query or fragment, got ${JSON.stringify(url)}`,
     );
   const path = parsed.pathname.replace(/\/+$/, "");
+  // A bare host:port is the usual slip: OpenAI-compatible servers (llmgate, Ollama, vLLM) answer under /v1, and
+  // finding that out as a wall of 404s after the run started helps nobody.
+  if (path === "")
+    throw new LoadtestUsageError(
+      "url",
+      `${url} has no path; the OpenAI API is under /v1: use --url ${parsed.origin}/v1 ` +
+        `(or give the full ${parsed.origin}/…/chat/completions URL)`,
+    );
   parsed.pathname = path.endsWith("/chat/completions") ? path : `${path}/chat/completions`;
   return parsed.toString();
 }

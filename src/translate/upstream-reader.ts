@@ -1,4 +1,6 @@
 // Reads an Ollama generation stream (/api/chat, /api/generate): NDJSON lines → objects, error lines, done and stats.
+
+import { formatBytes } from "../config/units.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { OllamaStats } from "../ollama/types.js";
 import { createLineSplitter } from "./ndjson.js";
@@ -101,7 +103,7 @@ export function createUpstreamReader(events: ReaderEvents): UpstreamReader {
         fail(
           new GatewayError(
             "upstream_protocol_error",
-            `the upstream sent a line longer than ${MAX_LINE_BYTES} bytes`,
+            `the upstream sent a line longer than ${formatBytes(MAX_LINE_BYTES)}`,
           ),
         );
       }

@@ -5,6 +5,7 @@ import { type Dispatcher, Pool, errors as undiciErrors } from "undici";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { Abortable } from "../events/cancellation.js";
 import type { UpstreamErrorClass } from "../events/request-events.js";
+import { describeConnectError } from "./socket-error.js";
 
 export interface UpstreamOptions {
   url: string;
@@ -306,12 +307,7 @@ export function classifyUpstreamError(err: unknown, phase: "request" | "body"): 
       `the upstream closed the connection before the response was complete (${code || message})`,
       { cause: err },
     );
-  const cause = (err as { cause?: { code?: string } } | null)?.cause?.code;
-  return new GatewayError(
-    "upstream_unreachable",
-    `cannot reach the upstream: ${cause ?? code ?? ""} ${message}`.trim(),
-    {
-      cause: err,
-    },
-  );
+  return new GatewayError("upstream_unreachable", `cannot reach the upstream: ${describeConnectError(err)}`, {
+    cause: err,
+  });
 }

@@ -109,7 +109,7 @@ const psSchema = z.object({
     .transform((m) => m ?? []),
 });
 
-type Fetched<T> = { ok: true; value: T } | { ok: false; error: string };
+type Fetched<T> = { ok: true; value: T } | { ok: false; path: string; error: string };
 
 /** The abort reason of a poll cut short by stop(): such a poll records nothing. */
 class PollerStopped extends Error {}
@@ -247,7 +247,7 @@ export class ModelPoller {
 
   /** One GET, its body read and parsed; every failure (unreachable, timeout, status, shape) becomes `error`. */
   async #get<T>(path: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<Fetched<T>> {
-    const fail = (why: string): Fetched<T> => ({ ok: false, error: `GET ${path}: ${why}` });
+    const fail = (why: string): Fetched<T> => ({ ok: false, path, error: why });
     try {
       const res = await this.#upstream.request({
         method: "GET",
@@ -302,8 +302,12 @@ export class ModelPoller {
       polledAt: this.#now(),
     };
     if (version.ok) snapshot.version = version.value.version;
-    const errors = [version, tags, ps].flatMap((r) => (r.ok ? [] : [r.error]));
-    if (errors.length > 0) snapshot.lastError = errors.join("; ");
+    // The same reason for several paths (Ollama down: all three) is said once.
+    const byReason = new Map<string, string[]>();
+    for (const r of [version, tags, ps])
+      if (!r.ok) byReason.set(r.error, [...(byReason.get(r.error) ?? []), r.path]);
+    if (byReason.size > 0)
+      snapshot.lastError = [...byReason].map(([why, paths]) => `GET ${paths.join(", ")}: ${why}`).join("; ");
     this.#snapshot = snapshot;
 
     for (const model of unloads) this.#emit(() => this.#listener.onUnload?.(model));
