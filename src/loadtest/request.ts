@@ -2,6 +2,7 @@
 
 import { performance } from "node:perf_hooks";
 import { type Dispatcher, request } from "undici";
+import { describeConnectError } from "../errors/socket-error.js";
 import type { ChatMessages } from "./prompts.js";
 import { createSseReader } from "./sse-reader.js";
 
@@ -214,7 +215,9 @@ export async function sendChat(
     if (timeout.aborted) return fail("timeout", `no complete answer within ${spec.timeoutMs} ms (--timeout)`);
     const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
     const code = e.code ?? e.cause?.code ?? "";
-    const message = [code, e.cause?.message ?? e.message].filter(Boolean).join(" ");
-    return fail(!responded && CONNECT_ERRORS.has(code) ? "connect" : "disconnected", message || String(err));
+    return fail(
+      !responded && CONNECT_ERRORS.has(code) ? "connect" : "disconnected",
+      describeConnectError(err),
+    );
   }
 }

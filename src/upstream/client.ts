@@ -3,9 +3,9 @@
 import type { Readable } from "node:stream";
 import { type Dispatcher, Pool, errors as undiciErrors } from "undici";
 import { GatewayError } from "../errors/gateway-error.js";
+import { describeConnectError } from "../errors/socket-error.js";
 import type { Abortable } from "../events/cancellation.js";
 import type { UpstreamErrorClass } from "../events/request-events.js";
-import { describeConnectError } from "./socket-error.js";
 
 export interface UpstreamOptions {
   url: string;
