@@ -51,8 +51,13 @@ describe("prettyText", () => {
     },
     {
       name: "a plain message",
-      log: { msg: "llmgate listening on http://127.0.0.1:18789", url: "x" },
+      log: { msg: "llmgate listening on http://127.0.0.1:18789", url: "http://127.0.0.1:18789" },
       want: "llmgate listening on http://127.0.0.1:18789",
+    },
+    {
+      name: "a message with fields it does not say",
+      log: { msg: "upstream loaded a model", level: 30, model: "qwen3:32b", sizeVram: 20, note: "a b" },
+      want: 'upstream loaded a model model=qwen3:32b sizeVram=20 note="a b"',
     },
     {
       name: "a warning with an error: its message, no stack",
@@ -82,6 +87,6 @@ describe("prettyDestination", () => {
       `${JSON.stringify({ level: 30, time: Date.UTC(2026, 0, 1), pid: 7, hostname: "h", name: "llmgate", msg: "hello", url: "u" })}\n`,
     );
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: hello\n$/);
+    expect(out[0]).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: hello url=u\n$/);
   });
 });

@@ -8,18 +8,34 @@ type LogLine = Record<string, unknown>;
 /**
  * The text of one line. An access-log line (msg "request") becomes
  * `POST /v1/chat/completions 200 completed 812 ms, first token 120 ms, qwen3:32b, 25 → 128 tokens [req-id]`;
- * any other line is its message, followed by its error's message when it carries one (the stack only at
- * level error and above, where someone will want it).
+ * any other line is its message with the fields the message does not already say (`key=value`), followed by its
+ * error's message when it carries one (the stack only at level error and above, where someone will want it).
  */
 export function prettyText(log: LogLine): string {
-  const msg = typeof log.msg === "string" ? log.msg : "";
-  if (msg === "request" && typeof log.route === "string") return requestText(log);
+  const raw = typeof log.msg === "string" ? log.msg : "";
+  if (raw === "request" && typeof log.route === "string") return requestText(log);
+  const msg = withFields(raw, log);
   const err = log.err as { message?: unknown; stack?: unknown } | undefined;
   if (!err || typeof err !== "object") return msg;
   const detail = typeof err.message === "string" && err.message !== "" ? err.message : "";
   const line = detail && !msg.includes(detail) ? `${msg}: ${detail}` : msg;
   const level = typeof log.level === "number" ? log.level : 0;
   return level >= 50 && typeof err.stack === "string" ? `${line}\n${err.stack}` : line;
+}
+
+/** pino's own fields and the ones rendered elsewhere. */
+const OWN_FIELDS = new Set(["level", "time", "msg", "pid", "hostname", "name", "err"]);
+
+/** `msg key=value …` for the fields whose value the message does not already contain. */
+function withFields(msg: string, log: LogLine): string {
+  const extra: string[] = [];
+  for (const [key, value] of Object.entries(log)) {
+    if (OWN_FIELDS.has(key) || value === undefined) continue;
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    if (text === undefined || msg.includes(text)) continue;
+    extra.push(`${key}=${/[\s"]/.test(text) && typeof value === "string" ? JSON.stringify(text) : text}`);
+  }
+  return extra.length === 0 ? msg : `${msg} ${extra.join(" ")}`;
 }
 
 function requestText(log: LogLine): string {
