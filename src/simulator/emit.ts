@@ -38,10 +38,16 @@ export interface StreamJob {
   pacing: Pacing;
 }
 
+/** Most characters (bytes: the lines are ASCII JSON) one write carries when the stream is behind (a late timer). */
+export const MAX_WRITE_CHARS = 64 * 1024;
+
 /**
  * Sends `count` lines, each when its time comes; the 200 and the NDJSON content type go out with the first.
  * Resolves when all were written or as soon as `signal` fires, leaving no timer or listener behind. When the
- * socket buffer is full it waits for `drain`, so a slow client slows generation down as Ollama's does.
+ * socket buffer is full it waits for `drain`, so a slow client slows generation down as Ollama's does: generation
+ * stalls meanwhile, and the time spent blocked is not made up afterwards (a catch-up would build megabytes in one
+ * go at a high decode rate, leaving the connection silent while it does). A stream that is behind for other
+ * reasons (a late timer) catches up in writes of at most MAX_WRITE_CHARS, yielding to I/O between them.
  */
 export function streamPieces(job: StreamJob): Promise<void> {
   const { res, signal, prefix, tails, weights, count, pacing } = job;
@@ -54,16 +60,21 @@ export function streamPieces(job: StreamJob): Promise<void> {
     const finish = () => {
       clearTimeout(timer);
       signal.removeEventListener("abort", finish);
-      res.off("drain", tick);
+      res.off("drain", onDrain);
       resolve();
     };
+
+    function onDrain(): void {
+      due = Math.max(due, monoMs());
+      tick();
+    }
 
     function tick(): void {
       timer = undefined;
       if (signal.aborted) return;
       const now = monoMs();
       let out = "";
-      while (i < count && due <= now) {
+      while (i < count && due <= now && out.length < MAX_WRITE_CHARS) {
         out += prefix + createdAt() + tails[i];
         i++;
         if (i < count) due += pieceDelay(pacing, weights[i] ?? 1);
@@ -78,7 +89,7 @@ export function streamPieces(job: StreamJob): Promise<void> {
         return;
       }
       if (!flushed) {
-        res.once("drain", tick);
+        res.once("drain", onDrain);
         return;
       }
       timer = setTimeout(tick, Math.max(0, due - now));
