@@ -33,6 +33,7 @@ function start(count: number, tokenMs: number, line = "x\n") {
   const res = new FakeResponse();
   const abort = new AbortController();
   let done = false;
+  const stalls: boolean[] = [];
   const finished = streamPieces({
     res: res as unknown as ServerResponse,
     signal: abort.signal,
@@ -41,10 +42,11 @@ function start(count: number, tokenMs: number, line = "x\n") {
     weights: Array.from({ length: count }, () => 1),
     count,
     pacing: { tokenMs, jitter: 0, rng: new Rng(1) },
+    onStall: (stalled) => stalls.push(stalled),
   }).then(() => {
     done = true;
   });
-  return { res, abort, finished, isDone: () => done };
+  return { res, abort, finished, stalls, isDone: () => done };
 }
 
 describe("streamPieces", () => {
@@ -77,7 +79,9 @@ describe("streamPieces", () => {
     expect(s.res.lines).toBe(2); // this write filled the buffer
     await vi.advanceTimersByTimeAsync(5000); // 500 tokens' worth of time, blocked
     expect(s.res.lines).toBe(2);
+    expect(s.stalls).toEqual([true]);
     s.res.drain();
+    expect(s.stalls).toEqual([true, false]);
     expect(s.res.lines).toBe(3); // the next piece, at once; not the 500 the clock would allow
     await vi.advanceTimersByTimeAsync(20);
     expect(s.res.lines).toBe(5); // then the decode rate again
@@ -101,8 +105,10 @@ describe("streamPieces", () => {
     s.res.full = true;
     await vi.advanceTimersByTimeAsync(10);
     expect(s.res.listenerCount("drain")).toBe(1);
+    expect(s.stalls).toEqual([true]);
     s.abort.abort();
     await s.finished;
+    expect(s.stalls).toEqual([true, false]); // a stalled count goes back down
     expect(s.res.listenerCount("drain")).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });

@@ -36,6 +36,8 @@ export interface StreamJob {
   /** Pieces to send (tails.length, or fewer before an injected failure or hang). */
   count: number;
   pacing: Pacing;
+  /** Told when the stream starts (true) and stops (false) waiting for the client to drain its socket buffer. */
+  onStall?: (stalled: boolean) => void;
 }
 
 /** Most characters (bytes: the lines are ASCII JSON) one write carries when the stream is behind (a late timer). */
@@ -50,21 +52,29 @@ export const MAX_WRITE_CHARS = 64 * 1024;
  * reasons (a late timer) catches up in writes of at most MAX_WRITE_CHARS, yielding to I/O between them.
  */
 export function streamPieces(job: StreamJob): Promise<void> {
-  const { res, signal, prefix, tails, weights, count, pacing } = job;
+  const { res, signal, prefix, tails, weights, count, pacing, onStall } = job;
   if (count <= 0 || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     let i = 0;
     let timer: NodeJS.Timeout | undefined;
     let due = monoMs() + pieceDelay(pacing, weights[0] ?? 1);
+    let stalled = false;
+    const stall = (on: boolean) => {
+      if (stalled === on) return;
+      stalled = on;
+      onStall?.(on);
+    };
 
     const finish = () => {
       clearTimeout(timer);
       signal.removeEventListener("abort", finish);
       res.off("drain", onDrain);
+      stall(false);
       resolve();
     };
 
     function onDrain(): void {
+      stall(false);
       due = Math.max(due, monoMs());
       tick();
     }
@@ -90,6 +100,7 @@ export function streamPieces(job: StreamJob): Promise<void> {
       }
       if (!flushed) {
         res.once("drain", onDrain);
+        stall(true);
         return;
       }
       timer = setTimeout(tick, Math.max(0, due - now));

@@ -82,6 +82,7 @@ export async function startSimulator(options: Partial<SimulatorOptions> = {}): P
   const stats = (): SimulatorStats => ({
     active: scheduler.active,
     queued: scheduler.queued,
+    stalled: counters.stalled,
     completed: counters.completed,
     aborted: counters.aborted,
     failed: counters.failed,

@@ -119,6 +119,9 @@ async function runJob(ctx: SimContext, job: Job, res: ServerResponse, scope: Req
         weights: job.weights,
         count,
         pacing,
+        onStall: (stalled) => {
+          ctx.counters.stalled += stalled ? 1 : -1;
+        },
       });
     } else {
       await sleep(decodeSpan(pacing, job.weights, count), signal);

@@ -122,7 +122,17 @@ describe("informational routes", () => {
   test("GET /_sim/stats returns the counters", async () => {
     const stats = json(await call(sim, "GET", "/_sim/stats"));
     expect(Object.keys(stats).sort()).toEqual(
-      ["active", "aborted", "completed", "failed", "loads", "queued", "requests", "unloads"].sort(),
+      [
+        "active",
+        "aborted",
+        "completed",
+        "failed",
+        "loads",
+        "queued",
+        "requests",
+        "stalled",
+        "unloads",
+      ].sort(),
     );
     expect(stats).toEqual({ ...sim.stats() });
   });

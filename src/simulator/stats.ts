@@ -5,12 +5,15 @@
  * - completed / failed / aborted: how each of them ended; `failed` covers every error answer (validation,
  *   queue full, injected failure, mid-stream error line), `aborted` a client that left before the end
  * - active: requests holding a parallel slot now; queued: requests waiting for a model load or a slot now
+ * - stalled: streams held now because their client is not reading (the socket buffer is full; generation waits
+ *   for it to drain), i.e. backpressure reaching the model
  * - loads / unloads: model loads started and models unloaded
  * Invariant: requests = completed + failed + aborted + requests still in flight.
  */
 export interface SimulatorStats {
   active: number;
   queued: number;
+  stalled: number;
   completed: number;
   aborted: number;
   failed: number;
@@ -21,7 +24,7 @@ export interface SimulatorStats {
 
 export type Outcome = "completed" | "failed" | "aborted";
 
-/** The counters that only grow; `active` and `queued` are sampled from the scheduler when read. */
+/** The counters; `active` and `queued` are sampled from the scheduler when read. `stalled` goes up and down. */
 export class Counters {
   requests = 0;
   completed = 0;
@@ -29,6 +32,7 @@ export class Counters {
   aborted = 0;
   loads = 0;
   unloads = 0;
+  stalled = 0;
 
   record(outcome: Outcome): void {
     this[outcome]++;

@@ -166,15 +166,14 @@ describe("client aborts", () => {
     });
   });
 
-  test("close() ends open streams promptly", async () => {
+  test("close() ends open streams rather than waiting for them", async () => {
     const sim = await startFast();
+    // The stream hangs forever: a close() that waited for it would never resolve (the test's timeout catches that).
     const stream = openStream(sim, "/api/chat", { model: "llama3.2", messages: user("[sim:hang-after=1]") });
     const res = await stream.response;
     const ended = new Promise<void>((resolve) => res.on("close", () => resolve()));
-    const started = performance.now();
     await sim.close();
     await ended;
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(sim.stats()).toMatchObject({ active: 0, aborted: 1 });
   });
 });
