@@ -239,9 +239,11 @@ describe("what goes upstream", () => {
 
 describe("admission", () => {
   test("beyond the slots requests queue; a full queue answers 503 queue_full, a long wait 503 queue_timeout", async () => {
-    const s = await stack({ gateway: { maxConcurrency: 1, maxQueue: 1, queueTimeoutMs: 800 } });
+    // Margins for a loaded machine: the queue-full check has the whole queue timeout to happen in, and the holder
+    // outlasts the queue timeout by as much again.
+    const s = await stack({ gateway: { maxConcurrency: 1, maxQueue: 1, queueTimeoutMs: 2500 } });
     const url = s.gateway.url;
-    const holder = chat(url, "slow [sim:delay-ms=1500] [sim:tokens=1]");
+    const holder = chat(url, "slow [sim:delay-ms=5000] [sim:tokens=1]");
     await expect.poll(() => s.simulator.stats().requests).toBe(1);
     const queued = chat(url, "next [sim:tokens=1]");
     await expect.poll(async () => (await Scrape.from(url)).sum("llmgate_queue_length")).toBe(1);
@@ -266,7 +268,8 @@ describe("admission", () => {
 
   test("a client that leaves while queued never reaches the upstream", async () => {
     const s = await stack({ gateway: { maxConcurrency: 1, maxQueue: 10, queueTimeoutMs: 10_000 } });
-    const holder = chat(s.gateway.url, "slow [sim:delay-ms=800] [sim:tokens=1]");
+    // Held long enough for the second client to queue and leave, even on a loaded machine.
+    const holder = chat(s.gateway.url, "slow [sim:delay-ms=4000] [sim:tokens=1]");
     await expect.poll(() => s.simulator.stats().requests).toBe(1);
     const abort = new AbortController();
     const leaving = fetch(`${s.gateway.url}/v1/chat/completions`, {
@@ -339,11 +342,9 @@ describe("hardening", () => {
     const { port } = new URL(s.gateway.url);
     const socket = connect(Number(port), "127.0.0.1");
     socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n");
-    const started = Date.now();
     let text = "";
-    for await (const chunk of socket) text += chunk;
+    for await (const chunk of socket) text += chunk; // ends when the gateway closes the connection
     expect(text).toMatch(/^HTTP\/1\.1 408/);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   test("a body that trickles in slower than request-timeout allows is cut off with 408", async () => {
@@ -363,10 +364,9 @@ describe("hardening", () => {
     socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{");
     socket.on("error", () => {});
     await expect.poll(() => s.gateway.server.inflight).toBe(1);
-    const started = Date.now();
+    // stop() resolving at all is the point: waiting on the body would take request-timeout (a minute).
     const result = await s.gateway.stop(200);
     expect(result).toEqual({ finished: 0, cancelled: 1 });
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(s.records.at(-1)?.outcome).toBe("shutdown");
     socket.destroy();
     await s.simulator.close();

@@ -9,7 +9,7 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack({
-    gateway: { bodyLimitBytes: 4096, firstByteTimeoutMs: 300, idleTimeoutMs: 300 },
+    gateway: { bodyLimitBytes: 4096, firstByteTimeoutMs: 1000, idleTimeoutMs: 1000 },
   });
 });
 afterAll(() => stack.close());

@@ -188,7 +188,12 @@ describe("llmgate loadtest through the gateway", () => {
     const file = promptFile("slow.txt", ["[sim:tokens=3] fine", "[sim:hang]"]);
     const interrupt = new AbortController();
     const streams = io();
-    setTimeout(() => interrupt.abort(), 400);
+    // Interrupted once both of the first level's slots hang (alternate prompts hang), whenever that is.
+    const active = stack.simulator.stats().active;
+    void (async () => {
+      while (stack.simulator.stats().active < active + 2) await new Promise((r) => setTimeout(r, 5));
+      interrupt.abort();
+    })();
     const { code, report } = await runLoadtest(
       { url, model: "qwen3:32b", concurrency: "2,4", requests: "50", promptFile: file },
       { ...streams, signal: interrupt.signal },

@@ -12,7 +12,7 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
     sim: { models: [MODEL, "nomic-embed-text"], decodeTps: 2000, parallel: 16, jitter: 0 },
-    gateway: { firstByteTimeoutMs: 400, idleTimeoutMs: 400 },
+    gateway: { firstByteTimeoutMs: 1000, idleTimeoutMs: 1000 },
   });
 });
 afterAll(() => stack.close());
@@ -288,7 +288,7 @@ test("every counter, histogram count and token total equals what the clients saw
     }),
   );
   // Aborted requests end on the gateway a moment after the client gave up.
-  await expect.poll(() => stack.records.length, { timeout: 5000 }).toBe(plan.length);
+  await expect.poll(() => stack.records.length, { timeout: 20_000 }).toBe(plan.length);
   const m = await Scrape.from(stack.gateway.url);
   const P = "llmgate_";
   const count = (pred: (s: Seen) => boolean) => seen.filter(pred).length;
