@@ -2,9 +2,9 @@
 // seed tutorial's queries with the seed's prefix, plus exemplars ingested through OpenMetrics.
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type PrometheusInstance, startPrometheus } from "./helpers/prometheus.js";
-import { checkMetrics } from "./helpers/promtool.js";
-import { type Stack, startStack } from "./helpers/stack.js";
+import { type PrometheusInstance, startPrometheus } from "../helpers/prometheus.js";
+import { checkMetrics } from "../helpers/promtool.js";
+import { type Stack, startStack } from "../helpers/stack.js";
 
 const SEED = "clawdbot_qwen3_gateway";
 const MODEL = "qwen3:32b";

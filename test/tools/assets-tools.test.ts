@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
-import { alertmanagerConfig, bridgeReceivers } from "../src/assets/alertmanager-config.js";
-import { generateKit, KIT_PATHS } from "../src/assets/kit.js";
-import { ALERT_KEYS, type KitOptionsInput, resolveKitOptions } from "../src/assets/options.js";
+import { alertmanagerConfig, bridgeReceivers } from "../../src/assets/alertmanager-config.js";
+import { generateKit, KIT_PATHS } from "../../src/assets/kit.js";
+import { ALERT_KEYS, type KitOptionsInput, resolveKitOptions } from "../../src/assets/options.js";
 
 const PROMTOOL = "/usr/bin/promtool";
 const AMTOOL = "/usr/bin/amtool";
@@ -169,7 +169,10 @@ describe("systemd unit", () => {
   // Not installed on minimal images and containers; installing systemd for one check is not worth it.
   test.skipIf(!available)("systemd-analyze verify finds nothing to report", async () => {
     // ExecStart must name an executable that exists here: this Node.js, and the built CLI of this checkout.
-    const o = resolveKitOptions({ nodePath: process.execPath, installDir: join(import.meta.dirname, "..") });
+    const o = resolveKitOptions({
+      nodePath: process.execPath,
+      installDir: join(import.meta.dirname, "../.."),
+    });
     const unit = generateKit(o).find((f) => f.path === KIT_PATHS.systemd);
     const dir = await writeKit({}, { "llmgate.service": unit?.content ?? "" });
     const result = await run(SYSTEMD_ANALYZE, ["verify", join(dir, "llmgate.service")], dir);

@@ -6,8 +6,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type PrometheusInstance, startPrometheus } from "./helpers/prometheus.js";
-import { checkMetrics } from "./helpers/promtool.js";
+import { type PrometheusInstance, startPrometheus } from "../helpers/prometheus.js";
+import { checkMetrics } from "../helpers/promtool.js";
 
 const TEXT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 const OPENMETRICS_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";

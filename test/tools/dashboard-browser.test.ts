@@ -5,11 +5,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { StatusData } from "../src/dashboard/api-types.js";
-import { histogramQuantile } from "../src/dashboard/histogram-quantile.js";
-import { artifact, launchChromium, newContext } from "./helpers/browser.js";
-import { type CliProcess, runCli } from "./helpers/cli.js";
-import { Scrape } from "./helpers/scrape.js";
+import type { StatusData } from "../../src/dashboard/api-types.js";
+import { histogramQuantile } from "../../src/dashboard/histogram-quantile.js";
+import { artifact, launchChromium, newContext } from "../helpers/browser.js";
+import { type CliProcess, runCli } from "../helpers/cli.js";
+import { Scrape } from "../helpers/scrape.js";
 
 const MODELS = ["qwen3:32b", "llama3.2:3b"];
 const OPS_KEY = "ops-secret-0001";
