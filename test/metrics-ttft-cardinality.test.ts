@@ -127,7 +127,7 @@ describe("cardinality", () => {
   test("random paths, model names and methods add no series beyond the bounds", async () => {
     await hostile(200, 0);
     const first = await Scrape.from(stack.gateway.url);
-    await hostile(2000, 1_000_000);
+    await hostile(600, 1_000_000); // each one unique: far more values than any bound
     const second = await Scrape.from(stack.gateway.url);
     const names = (s: Scrape) =>
       s.samples.filter((x) => x.name.startsWith("llmgate_") && !x.name.includes("nodejs_"));
@@ -141,7 +141,7 @@ describe("cardinality", () => {
         .map((x) => `${x.name}${JSON.stringify(x.labels)}`)
         .sort(),
     );
-    expect(second.sum("llmgate_requests_total")).toBeGreaterThan(first.sum("llmgate_requests_total") + 1999);
+    expect(second.sum("llmgate_requests_total")).toBeGreaterThan(first.sum("llmgate_requests_total") + 599);
     const labelValues = (label: string) =>
       new Set(second.samples.map((x) => x.labels[label]).filter((v) => v !== undefined));
     expect([...labelValues("model")].every((m) => ["", "qwen3:32b", "other"].includes(m as string))).toBe(
@@ -154,7 +154,7 @@ describe("cardinality", () => {
         ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS", "HEAD", "other"].includes(m as string),
       ),
     ).toBe(true);
-  });
+  }, 120_000); // a safety net: 800 requests on a loaded machine
 
   test("against an upstream that serves any model name, past metrics-learned-models new names are other", async () => {
     const upstream = await anyModelUpstream();
