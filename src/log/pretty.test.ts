@@ -55,6 +55,28 @@ describe("prettyText", () => {
       want: "llmgate listening on http://127.0.0.1:18789",
     },
     {
+      name: "an embedding: tokens in only",
+      log: {
+        msg: "request",
+        method: "POST",
+        route: "/v1/embeddings",
+        status: 200,
+        outcome: "completed",
+        durationMs: 23,
+        model: "nomic-embed-text",
+        tokensIn: 5,
+      },
+      want: "POST /v1/embeddings 200 completed 23 ms, nomic-embed-text, 5 tokens in",
+    },
+    {
+      name: "a field the message says without its scheme",
+      log: {
+        msg: "upstream is not answering: connection refused to 127.0.0.1:11434",
+        upstream: "http://127.0.0.1:11434",
+      },
+      want: "upstream is not answering: connection refused to 127.0.0.1:11434",
+    },
+    {
       name: "a message with fields it does not say",
       log: { msg: "upstream loaded a model", level: 30, model: "qwen3:32b", sizeVram: 20, note: "a b" },
       want: 'upstream loaded a model model=qwen3:32b sizeVram=20 note="a b"',

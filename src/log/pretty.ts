@@ -32,7 +32,7 @@ function withFields(msg: string, log: LogLine): string {
   for (const [key, value] of Object.entries(log)) {
     if (OWN_FIELDS.has(key) || value === undefined) continue;
     const text = typeof value === "string" ? value : JSON.stringify(value);
-    if (text === undefined || msg.includes(text)) continue;
+    if (text === undefined || msg.includes(text) || msg.includes(text.replace(/^https?:\/\//, ""))) continue;
     extra.push(`${key}=${/[\s"]/.test(text) && typeof value === "string" ? JSON.stringify(text) : text}`);
   }
   return extra.length === 0 ? msg : `${msg} ${extra.join(" ")}`;
@@ -43,7 +43,9 @@ function requestText(log: LogLine): string {
   const head = [`${String(log.outcome ?? "")} ${ms(log.durationMs)}`.trim()];
   if (typeof log.ttftMs === "number") head.push(`first token ${ms(log.ttftMs)}`);
   if (typeof log.model === "string") head.push(log.model);
-  if (typeof log.tokensIn === "number" || typeof log.tokensOut === "number")
+  if (typeof log.tokensIn === "number" && typeof log.tokensOut !== "number")
+    head.push(`${log.tokensIn} tokens in`);
+  else if (typeof log.tokensIn === "number" || typeof log.tokensOut === "number")
     head.push(`${String(log.tokensIn ?? "?")} → ${String(log.tokensOut ?? "?")} tokens`);
   if (typeof log.errorCode === "string")
     head.push(typeof log.error === "string" ? `${log.errorCode}: ${log.error}` : log.errorCode);
