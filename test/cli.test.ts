@@ -136,6 +136,12 @@ describe("llmgate serve", () => {
     expect(second.stderr()).toBe(
       `llmgate: ${taken} is already in use (another llmgate or Ollama?); choose another with --listen\n`,
     );
+    // The simulator, started beside a running Ollama on its port, says the same.
+    const sim = start(["simulate", "--listen", taken]);
+    expect(await sim.exited).toBe(1);
+    expect(sim.stderr()).toBe(
+      `llmgate simulate: ${taken} is already in use (another llmgate or Ollama?); choose another with --listen\n`,
+    );
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
   });

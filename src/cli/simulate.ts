@@ -5,10 +5,16 @@ import type { LogFormat } from "../config/serve-config.js";
 import { parseListen } from "../config/units.js";
 import { createLogger } from "../log/logger.js";
 import { DIRECTIVE_HELP } from "../simulator/directives.js";
-import { defaultSimulatorOptions, type SimulatorOptions, startSimulator } from "../simulator/index.js";
+import {
+  defaultSimulatorOptions,
+  type RunningSimulator,
+  type SimulatorOptions,
+  startSimulator,
+} from "../simulator/index.js";
 import { knobExpectation, knobValue, SIMULATOR_KNOBS } from "../simulator/knobs.js";
 import { EXIT, exitTwoOnUsageErrors } from "./exit-codes.js";
 import { listenHint, listenHintOptions } from "./listen-hint.js";
+import { listenFailureMessage } from "./start-failure.js";
 
 export function simulateCommand(): Command {
   const d = defaultSimulatorOptions;
@@ -76,10 +82,18 @@ export function simulateCommand(): Command {
       name: "llmgate-simulate",
       format: opts.logFormat as LogFormat,
     });
-    const sim = await startSimulator(options);
+    let sim: RunningSimulator;
+    try {
+      sim = await startSimulator(options);
+    } catch (err) {
+      const message = listenFailureMessage(err, { listen, metricsListen: null }, "llmgate simulate");
+      if (message === undefined) throw err;
+      process.stderr.write(`${message}\n`);
+      process.exit(EXIT.failure);
+    }
     logger.info({ url: sim.url, models: options.models ?? d.models }, `simulator listening on ${sim.url}`);
     const stop = () => {
-      void sim.close().then(() => process.exit(0));
+      void sim.close().then(() => process.exit(EXIT.ok));
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);

@@ -27,6 +27,18 @@ describe("listenFailureMessage", () => {
       want: "llmgate: 0.0.0.0:9464 is already in use (another llmgate or Ollama?); choose another with --metrics-listen",
     },
     {
+      name: "the same port on another host: the one the error names",
+      err: Object.assign(listenError("EADDRINUSE", 18789), { address: "127.0.0.2" }),
+      metricsListen: { host: "127.0.0.2", port: 18789 },
+      want: "llmgate: 127.0.0.2:18789 is already in use (another llmgate or Ollama?); choose another with --metrics-listen",
+    },
+    {
+      name: "the same port on another host: the main one",
+      err: listenError("EADDRINUSE", 18789),
+      metricsListen: { host: "127.0.0.2", port: 18789 },
+      want: "llmgate: 127.0.0.1:18789 is already in use (another llmgate or Ollama?); choose another with --listen",
+    },
+    {
       name: "privileged port",
       err: listenError("EACCES", 18789),
       metricsListen: null,
