@@ -27,6 +27,10 @@ describe("an unknown path", () => {
   test.each([
     ["/chat/completions", "no route for POST /chat/completions; did you mean /v1/chat/completions?"],
     ["/v1/nothing", "no route for POST /v1/nothing"],
+    [
+      `/models/${"m".repeat(300)}`,
+      `no route for POST /models/${"m".repeat(192)}…; did you mean /v1/models/${"m".repeat(189)}…?`,
+    ],
   ])("%s: 404 route_not_found naming the path meant", async (path, message) => {
     const match = matchRoute("POST", path);
     expect(match.route).toBe("other");

@@ -114,7 +114,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
       const hint = suggestRoute(pathname);
       throw new GatewayError(
         "route_not_found",
-        `no route for ${method} ${truncate(pathname)}${hint ? `; did you mean ${hint}?` : ""}`,
+        `no route for ${method} ${truncate(pathname)}${hint ? `; did you mean ${truncate(hint)}?` : ""}`,
       );
     },
   };
