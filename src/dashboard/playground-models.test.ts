@@ -20,6 +20,13 @@ test.each<[string, string[], string | null, string[], string | undefined]>([
     "llama3.2:latest",
   ],
   [
+    "embedding models named by family (all-minilm sorts before qwen3)",
+    ["qwen3:32b", "all-minilm:latest", "bge-m3:latest"],
+    null,
+    ["qwen3:32b", "all-minilm:latest", "bge-m3:latest"],
+    "qwen3:32b",
+  ],
+  [
     "the remembered model wins",
     ["qwen3:32b", "llama3.2:latest"],
     "qwen3:32b",

@@ -1,13 +1,6 @@
 // The playground's model list: chat models first, embedding models last and never picked by default.
 
-/**
- * Whether a model is an embedding model by its name: Ollama's library names them with "embed"
- * (nomic-embed-text, mxbai-embed-large, qwen3-embedding), and the simulator gives them the `embedding`
- * capability by the same rule. /v1/models carries no capabilities, so the name is what the page has.
- */
-export function looksLikeEmbedding(id: string): boolean {
-  return /embed/i.test(id);
-}
+import { looksLikeEmbedding } from "../ollama/model-names.js";
 
 /**
  * The ids in the order the playground lists them (sorted, embedding models last) and the one to select:

@@ -1,6 +1,7 @@
 // The simulated model library: plausible /api/tags, /api/show and /api/ps metadata derived from each model's name.
 
 import { createHash } from "node:crypto";
+import { looksLikeEmbedding } from "../ollama/model-names.js";
 import { displayShortest, fullName, type ModelName, nameKey, parseModelName } from "./names.js";
 import { hash32 } from "./prng.js";
 
@@ -50,7 +51,7 @@ const CHATML =
 function traitsFor(model: string): Traits {
   const m = model.toLowerCase();
   const has = (...parts: string[]) => parts.some((p) => m.includes(p));
-  if (m.includes("embed")) {
+  if (looksLikeEmbedding(m)) {
     const nomic = m.includes("nomic");
     return {
       family: nomic ? "nomic-bert" : "bert",
