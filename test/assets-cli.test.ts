@@ -53,8 +53,23 @@ describe("llmgate assets", () => {
       "11 files for metric prefix llmgate_, job llmgate, targets 127.0.0.1:18789.",
     );
     expect(result.out).toContain("runbooks: http://127.0.0.1:18789/runbooks/\n");
+    // A loopback default opens only on this machine, which is said, not left for the first alert to show.
+    expect(result.out).toContain("which opens only on this machine");
     const written = await readdir(out, { recursive: true });
     expect(written).toContain(KIT_PATHS.dashboard);
+  });
+
+  test("runbook links: no loopback note for a reachable base; the older --runbook-url still appends #alertname", async () => {
+    const reachable = await assets(["--out", join(await tempDir(), "kit"), "--target", "10.0.0.5:18789"]);
+    expect(reachable.code).toBe(0);
+    expect(reachable.out).toContain("runbooks: http://10.0.0.5:18789/runbooks/\n");
+    expect(reachable.out).not.toContain("opens only on this machine");
+    const out = join(await tempDir(), "kit");
+    const legacy = await assets(["--out", out, "--runbook-url", "https://wiki.example.com/llmgate"]);
+    expect(legacy.code).toBe(0);
+    expect(legacy.out).not.toContain("opens only on this machine");
+    const rules = await readFile(join(out, KIT_PATHS.alertRules), "utf8");
+    expect(rules).toContain("runbook_url: https://wiki.example.com/llmgate#llmgatedown");
   });
 
   test("flags reach the kit", async () => {

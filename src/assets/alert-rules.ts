@@ -96,7 +96,7 @@ export function alertRules(o: KitOptions): AlertRule[] {
       `up{${job}} == 0`,
       "llmgate {{ $labels.instance }} cannot be scraped",
       // The runbook page may be served by this very gateway, so the first checks travel in the notification too.
-      `Prometheus has failed to scrape ${where} for ${promDuration(o.forSeconds["gateway-down"])}: the gateway is not running, not listening on that address, or /metrics needs a token. Its clients get connection errors. First checks: systemctl status llmgate; journalctl -u llmgate -n 50; curl -sv http://{{ $labels.instance }}/metrics.`,
+      `Prometheus has failed to scrape ${where} for ${promDuration(o.forSeconds["gateway-down"])}: the gateway is not running, not listening on that address, or /metrics needs a token. Its clients get connection errors. First checks: systemctl status llmgate; journalctl -u llmgate -n 50; curl -sv on the target's /metrics (its address is on Prometheus' Status > Targets page).`,
     ),
     rule(
       "target-missing",

@@ -27,7 +27,7 @@ import type { CatalogKey } from "../metrics/catalog.js";
 import { percent } from "./alert-rules.js";
 import { DATASOURCE_NAME, DATASOURCE_UID } from "./grafana-provisioning.js";
 import { jsonFile } from "./json-file.js";
-import { metric, processMetric, recorded } from "./names.js";
+import { metric, NOT_PROBE, processMetric, recorded } from "./names.js";
 import { type KitOptions, promDuration } from "./options.js";
 
 /** Grafana's variable syntax, not a JavaScript template: every query uses the dashboard's data source variable. */
@@ -139,8 +139,8 @@ export function buildDashboard(o: KitOptions): DashboardBuilder {
   const w = promDuration(o.rateWindowSeconds);
   const t = o.thresholds;
 
-  const requestRate = `sum(${rate("requestsTotal")})`;
-  const errorRate = `sum(${rate("requestsTotal", ', code=~"5.."')})`;
+  const requestRate = `sum(${rate("requestsTotal", `, ${NOT_PROBE}`)})`;
+  const errorRate = `sum(${rate("requestsTotal", `, ${NOT_PROBE}, code=~"5.."`)})`;
   const successRatio = `1 - (${ratio(errorRate, requestRate)})`;
 
   const builder = new DashboardBuilder(o.prefix === "llmgate" ? "llmgate" : `llmgate (${o.prefix})`)
@@ -221,7 +221,7 @@ export function buildDashboard(o: KitOptions): DashboardBuilder {
     )
     .withPanel(
       stat("P95 latency", "95th percentile of the whole request, generation included.", units.Seconds, {
-        expr: quantile(0.95, "requestDuration", ""),
+        expr: quantile(0.95, "requestDuration", "", `${sel}, ${NOT_PROBE}`),
         legend: "p95",
       }),
     )

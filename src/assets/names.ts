@@ -1,5 +1,6 @@
 // Series names the kit uses: the catalog's metrics under the prefix, and the recording rules' outputs.
 
+import { PROBE_ROUTES } from "../events/request-events.js";
 import { CATALOG, type CatalogKey } from "../metrics/catalog.js";
 import { type KitOptions, promDuration } from "./options.js";
 
@@ -20,6 +21,12 @@ export function processMetric(
 export function jobMatcher(o: Pick<KitOptions, "job">): string {
   return `job="${o.job}"`;
 }
+
+/**
+ * Leaves health probes out of request figures, as the built-in dashboard does: a load balancer probing
+ * /readyz while Ollama is down is not users failing (Ollama down has its own alert).
+ */
+export const NOT_PROBE = `path!~"${[...PROBE_ROUTES].sort().join("|")}"`;
 
 /**
  * Recording rule outputs, named level:metric:operations (Prometheus' naming practice). The level names the

@@ -4,7 +4,7 @@
 // separately, the denominator clamped away from zero, a missing numerator series read as 0). Every quantile
 // is dropped (`>= 0` filters NaN) when the window holds no observation, rather than recorded as NaN.
 
-import { jobMatcher, metric, recorded } from "./names.js";
+import { jobMatcher, metric, NOT_PROBE, recorded } from "./names.js";
 import { type KitOptions, promDuration } from "./options.js";
 import { yamlFile } from "./yaml-file.js";
 
@@ -22,15 +22,18 @@ export function recordingRules(o: KitOptions): RecordingRule[] {
   const requests = metric(o, "requestsTotal");
   const streams = metric(o, "streams");
   return [
-    { record: r.requestsRate, expr: `sum by (job, instance) (rate(${requests}{${job}}[${w}]))` },
+    {
+      record: r.requestsRate,
+      expr: `sum by (job, instance) (rate(${requests}{${job}, ${NOT_PROBE}}[${w}]))`,
+    },
     {
       record: r.errorsRate,
-      expr: `sum by (job, instance) (rate(${requests}{${job}, code=~"5.."}[${w}]))\nor\n${r.requestsRate} * 0`,
+      expr: `sum by (job, instance) (rate(${requests}{${job}, ${NOT_PROBE}, code=~"5.."}[${w}]))\nor\n${r.requestsRate} * 0`,
     },
     { record: r.errorRatio, expr: `${r.errorsRate}\n/\nclamp_min(${r.requestsRate}, 1e-9)` },
     {
       record: r.latencyP95,
-      expr: `histogram_quantile(0.95, sum by (job, instance, le) (rate(${metric(o, "requestDuration")}_bucket{${job}}[${w}]))) >= 0`,
+      expr: `histogram_quantile(0.95, sum by (job, instance, le) (rate(${metric(o, "requestDuration")}_bucket{${job}, ${NOT_PROBE}}[${w}]))) >= 0`,
     },
     {
       record: r.ttftP95,

@@ -198,6 +198,16 @@ export function ruleTests(o: KitOptions): {
     [counter(requests, okShare, route), counter(requests, busy, { ...route, code: "500" })],
     silent(["error-ratio"], errorAt),
   );
+  add(
+    "health probes failing (Ollama down, /readyz 503) are not users failing: silent",
+    [
+      counter(requests, 0, route),
+      counter(requests, busy, { code: "503", method: "GET", path: "/readyz" }),
+      counter(requests, busy, { code: "200", method: "GET", path: "/healthz" }),
+    ],
+    silent(["error-ratio"], errorAt),
+    [expr(r.errorRatio, errorAt, 0)],
+  );
   if (t.minRequests > 0)
     add(
       "only 5xx, but below the minimum traffic: silent",

@@ -32,6 +32,7 @@ interface RawOptions {
   webhookUrl: string;
   prometheusUrl: string;
   runbookBaseUrl?: string;
+  runbookUrl?: string;
   errorRatio: string;
   p95Latency: string;
   ttftP95: string;
@@ -89,6 +90,8 @@ export function assetsCommand(): Command {
         "where alerts link to their runbooks: URL/<AlertName>, or URL<alertname> when URL ends with #",
       ).default(undefined, "http://<first --target>/runbooks/, served by the gateway"),
     )
+    // Before --runbook-base-url: one page, to which #<alertname> was appended. Kept so scripts keep working.
+    .addOption(new Option("--runbook-url <URL>").hideHelp())
     .option("--error-ratio <R>", "alert: share of 5xx answers", String(t.errorRatio))
     .option("--p95-latency <DURATION>", "alert: P95 request duration", promDuration(t.p95LatencySeconds))
     .option(
@@ -169,6 +172,15 @@ export function assetsCommand(): Command {
         `promtool test rules ${join(raw.out, "prometheus/tests/llmgate.test.yml")}\n` +
         `Next steps: ${join(raw.out, "README.md")}; runbooks: ${options.runbookBaseUrl}\n`,
     );
+    if (
+      raw.runbookBaseUrl === undefined &&
+      raw.runbookUrl === undefined &&
+      isLoopbackUrl(options.runbookBaseUrl)
+    )
+      write(
+        `Note: the alerts' runbook links use ${options.runbookBaseUrl}, which opens only on this machine; for ` +
+          "alerts read elsewhere (DingTalk, WeCom, a phone), give --runbook-base-url an address their readers reach.\n",
+      );
   });
   return exitTwoOnUsageErrors(cmd);
 }
@@ -217,7 +229,7 @@ function toInput(raw: RawOptions): KitOptionsInput {
     alertmanagers: raw.alertmanager.length > 0 ? raw.alertmanager : undefined,
     webhookUrl: raw.webhookUrl,
     prometheusUrl: raw.prometheusUrl,
-    runbookBaseUrl: raw.runbookBaseUrl,
+    runbookBaseUrl: raw.runbookBaseUrl ?? (raw.runbookUrl === undefined ? undefined : `${raw.runbookUrl}#`),
     thresholds: {
       errorRatio: number(raw.errorRatio),
       p95LatencySeconds: seconds(raw.p95Latency),
@@ -245,4 +257,10 @@ function labelText(labels: Readonly<Record<string, string>>): string {
   return Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(", ");
+}
+
+/** A URL whose host is this machine only (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
