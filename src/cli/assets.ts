@@ -14,7 +14,7 @@ import {
   resolveKitOptions,
 } from "../assets/options.js";
 import { parseDurationMs, parseSizeBytes } from "../config/units.js";
-import { exitTwoOnUsageErrors } from "./exit-codes.js";
+import { EXIT, exitTwoOnUsageErrors } from "./exit-codes.js";
 
 const d = DEFAULT_KIT_OPTIONS;
 const t = d.thresholds;
@@ -143,7 +143,7 @@ export function assetsCommand(): Command {
       options = resolveKitOptions(toInput(raw));
     } catch (err) {
       if (err instanceof KitOptionError)
-        cmd.error(`assets: ${err.message}`, { exitCode: 2, code: "llmgate.assets" });
+        cmd.error(`assets: ${err.message}`, { exitCode: EXIT.usage, code: "llmgate.assets" });
       throw err;
     }
     const dir = resolve(raw.out);
@@ -153,7 +153,7 @@ export function assetsCommand(): Command {
     });
     if (existing.length > 0 && !raw.force) {
       cmd.error(`assets: ${dir} is not empty; use --force to write the kit's files into it`, {
-        exitCode: 2,
+        exitCode: EXIT.usage,
         code: "llmgate.assets",
       });
     }

@@ -2,7 +2,7 @@
 
 import { Command } from "commander";
 import { DEFAULTS } from "../loadtest/options.js";
-import { exitTwoOnUsageErrors } from "./exit-codes.js";
+import { EXIT, exitTwoOnUsageErrors } from "./exit-codes.js";
 
 export function loadtestCommand(): Command {
   const cmd = new Command("loadtest")
@@ -53,7 +53,7 @@ export function loadtestCommand(): Command {
   cmd.action(async (opts: Record<string, unknown>) => {
     const interrupt = new AbortController();
     const onSigint = () => {
-      if (interrupt.signal.aborted) process.exit(130);
+      if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
       process.stderr.write("\ninterrupted: reporting what finished (Ctrl-C again to quit at once)\n");
       interrupt.abort();
     };

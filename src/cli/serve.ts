@@ -77,7 +77,7 @@ export function serveCommand(): Command {
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
         logger.warn({ signal }, "second signal: exiting now");
-        process.exit(1);
+        process.exit(EXIT.failure);
       }
       stopping = true;
       void starting
@@ -91,11 +91,11 @@ export function serveCommand(): Command {
         .then(
           (result) => {
             logger.info(result, "stopped");
-            process.exit(0);
+            process.exit(EXIT.ok);
           },
           (err: unknown) => {
             logger.error({ err }, "error while stopping");
-            process.exit(1);
+            process.exit(EXIT.failure);
           },
         );
     };

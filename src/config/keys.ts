@@ -6,6 +6,7 @@ import { parseKeyLimit } from "../auth/rate-limit.js";
 import { DEMO_KNOBS, knobExpectation, knobValue } from "../simulator/knobs.js";
 import { parseModelName } from "../simulator/names.js";
 import { defaultSimulatorOptions } from "../simulator/options.js";
+import { DEFAULT_MAX_LEARNED } from "../upstream/model-poller.js";
 import { parseDurationMs, parseListen, parseSizeBytes } from "./units.js";
 
 /** A config value: accepts a string (flag, env) or a YAML scalar, and yields the typed value. */
@@ -374,7 +375,7 @@ export const SERVE_KEYS = [
     arg: "N",
     description:
       "most model names /api/tags does not list that get their own model label once served (e.g. :cloud models); more: other; 0: only listed models",
-    default: 16,
+    default: DEFAULT_MAX_LEARNED,
   },
   {
     key: "metrics-prefix",
