@@ -2,8 +2,9 @@
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { KeyRing } from "../auth/api-keys.js";
-import { GatewayError, openAIErrorBody } from "../errors/gateway-error.js";
+import { GatewayError } from "../errors/gateway-error.js";
 import type { Cors } from "../http/cors.js";
+import { writeErrorResponse } from "../http/error-response.js";
 import { type StaticFile, sendStatic } from "./static-files.js";
 
 /**
@@ -82,7 +83,11 @@ export function createDashboardRoute(o: HandlerOptions): DashboardRoute {
     if (page !== undefined) file(req, res, o, page, PAGE_HEADERS);
     else if (pathname.startsWith("/ui/assets/") && !pathname.includes(".."))
       file(req, res, o, pathname.slice("/ui/".length), {});
-    else error(res, new GatewayError("route_not_found", `no dashboard page at ${pathname.slice(0, 200)}`));
+    else
+      writeErrorResponse(
+        res,
+        new GatewayError("route_not_found", `no dashboard page at ${pathname.slice(0, 200)}`),
+      );
     return true;
   };
 }
@@ -109,7 +114,7 @@ function json(
   if (!access.public) {
     const refusal = authorize(req, o);
     if (refusal) {
-      error(res, refusal);
+      writeErrorResponse(res, refusal);
       return;
     }
   }
@@ -118,7 +123,7 @@ function json(
     text = JSON.stringify(body());
   } catch (err) {
     o.onError(err);
-    error(
+    writeErrorResponse(
       res,
       new GatewayError("internal_error", "the dashboard could not build its answer", { cause: err }),
     );
@@ -171,14 +176,15 @@ function file(
   }
   const found = o.files.get(name);
   if (found) sendStatic(req, res, found, headers);
-  else error(res, new GatewayError("route_not_found", `no dashboard file ${name.slice(0, 200)}`));
+  else
+    writeErrorResponse(res, new GatewayError("route_not_found", `no dashboard file ${name.slice(0, 200)}`));
 }
 
 function readOnly(req: IncomingMessage, res: ServerResponse): boolean {
   const method = req.method ?? "GET";
   if (method === "GET" || method === "HEAD") return true;
   res.setHeader("allow", "GET, HEAD");
-  error(
+  writeErrorResponse(
     res,
     new GatewayError(
       "method_not_allowed",
@@ -186,15 +192,4 @@ function readOnly(req: IncomingMessage, res: ServerResponse): boolean {
     ),
   );
   return false;
-}
-
-function error(res: ServerResponse, err: GatewayError): void {
-  const text = JSON.stringify(openAIErrorBody(err));
-  res.writeHead(err.status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store",
-    ...(err.status === 401 ? { "www-authenticate": "Bearer" } : {}),
-  });
-  res.end(text);
 }

@@ -3,7 +3,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ALERT_KEYS, type AlertKey } from "../assets/options.js";
 import { findRunbookKey, runbookIndexHtml, runbookPageHtml } from "../assets/runbook-render.js";
-import { GatewayError, openAIErrorBody } from "../errors/gateway-error.js";
+import { GatewayError } from "../errors/gateway-error.js";
+import { writeErrorResponse } from "./error-response.js";
 
 /**
  * Takes the request when its path is under /runbooks and answers it (returns true), or leaves it to the router
@@ -37,7 +38,7 @@ export function createRunbookRoute(): RunbookRoute {
     const method = req.method ?? "GET";
     if (method !== "GET" && method !== "HEAD") {
       res.setHeader("allow", "GET, HEAD");
-      error(
+      writeErrorResponse(
         res,
         new GatewayError("method_not_allowed", `runbooks accept GET and HEAD, not ${method.slice(0, 20)}`),
       );
@@ -47,7 +48,7 @@ export function createRunbookRoute(): RunbookRoute {
     const key = name === "" ? undefined : findRunbookKey(name);
     const body = name === "" ? index : key === undefined ? undefined : pages.get(key);
     if (body === undefined) {
-      error(
+      writeErrorResponse(
         res,
         new GatewayError(
           "route_not_found",
@@ -60,14 +61,4 @@ export function createRunbookRoute(): RunbookRoute {
     res.end(method === "HEAD" ? undefined : body);
     return true;
   };
-}
-
-function error(res: ServerResponse, err: GatewayError): void {
-  const text = JSON.stringify(openAIErrorBody(err));
-  res.writeHead(err.status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store",
-  });
-  res.end(text);
 }
