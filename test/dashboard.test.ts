@@ -1,12 +1,12 @@
 // The dashboard over real sockets: routes, assets and caching, keys, CORS on /status.json, --no-ui, and the config keys.
 
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
 import { afterEach, describe, expect, test } from "vitest";
 import { parseApiKey } from "../src/auth/api-keys.js";
 import { loadServeConfig } from "../src/config/serve-config.js";
 import type { DashboardData, StatusData } from "../src/dashboard/api-types.js";
 import { CLI, type CliProcess, runCli } from "./helpers/cli.js";
+import { freePort } from "./helpers/ports.js";
 import { Scrape } from "./helpers/scrape.js";
 import { type Stack, startStack } from "./helpers/stack.js";
 
@@ -131,7 +131,7 @@ describe("data", () => {
   });
 
   test("health probes failing with Ollama down count in /metrics only, not on the dashboard or /status.json", async () => {
-    const { gateway } = await stack({ gateway: { upstream: `http://127.0.0.1:${await closedPort()}` } });
+    const { gateway } = await stack({ gateway: { upstream: `http://127.0.0.1:${await freePort()}` } });
     for (let i = 0; i < 20; i++) expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503);
     for (let i = 0; i < 5; i++) expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
     const status = (await (await fetch(`${gateway.url}/status.json`)).json()) as StatusData;
@@ -282,12 +282,3 @@ describe("configuration", () => {
     }
   });
 });
-
-/** A loopback port nothing listens on: an Ollama that is down. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,8 +1,9 @@
 // Every error path of the OpenAI routes, through real sockets: status, OpenAI error object, counted outcome.
 
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { freePort } from "./helpers/ports.js";
 import { type Stack, startStack } from "./helpers/stack.js";
 
 let stack: Stack;
@@ -174,7 +175,7 @@ describe("errors before the response starts", () => {
   });
 
   test("upstream refusing connections → 502 upstream_unreachable (OpenAI and native routes)", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const dead = await startStack({ gateway: { upstream: `http://127.0.0.1:${port}` } });
     try {
       const res = await fetch(`${dead.gateway.url}/v1/chat/completions`, {
@@ -259,11 +260,3 @@ describe("errors after the stream started", () => {
     expect(res.record).toMatchObject({ outcome: "timeout", errorCode: "upstream_timeout" });
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

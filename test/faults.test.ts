@@ -11,6 +11,7 @@ import { type RunningGateway, startGateway } from "../src/gateway.js";
 import { createLogger } from "../src/log/logger.js";
 import type { SimulatorStats } from "../src/simulator/index.js";
 import { type CliProcess, runCli } from "./helpers/cli.js";
+import { freePort } from "./helpers/ports.js";
 import { Scrape } from "./helpers/scrape.js";
 import { startStack } from "./helpers/stack.js";
 
@@ -143,15 +144,6 @@ async function readUntil(res: Response, enough: (text: string) => boolean) {
 
 async function simStats(url: string): Promise<SimulatorStats> {
   return (await (await fetch(`${url}/_sim/stats`)).json()) as SimulatorStats;
-}
-
-/** A port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("the upstream is killed mid-stream", () => {

@@ -8,10 +8,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "./ports.js";
 
 export const ALERTMANAGER = "/usr/bin/prometheus-alertmanager";
 const SETPRIV = "/usr/bin/setpriv";
@@ -24,21 +24,6 @@ export interface AlertmanagerInstance {
   /** SIGTERM (SIGKILL after 5 s), wait for exit, remove the temp dir. Safe to call twice. */
   stop(): Promise<void>;
   logs(): string;
-}
-
-/** A loopback port free at the time of asking. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not determine a free port"));
-      });
-    });
-  });
 }
 
 /** Starts Alertmanager with `config` (alertmanager.yml text) and resolves once /-/ready answers 200. */

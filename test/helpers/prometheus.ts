@@ -8,12 +8,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
 import { z } from "zod";
+import { freePort } from "./ports.js";
 
 export const PROMETHEUS = "/usr/bin/prometheus";
 
@@ -166,21 +166,6 @@ function alive(pid: number): boolean {
 async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   dirs.delete(dir);
-}
-
-/** A loopback port free at the time of asking; start-up retries if someone takes it before Prometheus does. */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolvePort(address.port);
-        else reject(new Error("could not determine a free port"));
-      });
-    });
-  });
 }
 
 function duration(seconds: number): string {

@@ -16,6 +16,7 @@ import { ALERT_KEYS, type KitOptions, resolveKitOptions } from "../../src/assets
 import { type AlertmanagerInstance, startAlertmanager } from "../helpers/alertmanager.js";
 import { type CliProcess, runCli } from "../helpers/cli.js";
 import { type PrometheusInstance, type PromVector, startPrometheus } from "../helpers/prometheus.js";
+import { driveMixedTraffic } from "../helpers/traffic.js";
 
 const PREFIX = "clawdbot_qwen3_gateway";
 const JOB = "llmgate-e2e";
@@ -112,31 +113,6 @@ function listening(p: CliProcess, prefix: string): Promise<string> {
   return p
     .waitForLog((l) => typeof l.msg === "string" && l.msg.startsWith(prefix), 15_000)
     .then((line) => line.url as string);
-}
-
-/** Successes and failures of every kind: streams and not, 5xx before and after 200, 4xx, embeddings, native API. */
-async function drive(url: string): Promise<void> {
-  const chat = (content: string, stream: boolean) =>
-    fetch(`${url}/v1/chat/completions`, {
-      method: "POST",
-      body: JSON.stringify({ model: MODEL, stream, messages: [{ role: "user", content }] }),
-    }).then((r) => r.text());
-  await Promise.all([
-    ...Array.from({ length: 6 }, () => chat("hi [sim:tokens=5]", false)),
-    ...Array.from({ length: 6 }, () => chat("hi [sim:tokens=5]", true)),
-    chat("x [sim:fail]", false),
-    chat("x [sim:fail=503]", true),
-    chat("x [sim:midstream-fail]", true),
-    fetch(`${url}/v1/chat/completions`, { method: "POST", body: "{" }).then((r) => r.text()),
-    fetch(`${url}/v1/embeddings`, {
-      method: "POST",
-      body: JSON.stringify({ model: EMBED, input: "x" }),
-    }).then((r) => r.text()),
-    fetch(`${url}/api/chat`, {
-      method: "POST",
-      body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "hi [sim:tokens=3]" }] }),
-    }).then((r) => r.text()),
-  ]);
 }
 
 /** Resolves when the gateway's exposition has this exact line; otherwise throws with the lines it has instead. */
@@ -236,7 +212,7 @@ beforeAll(async () => {
   const r = recorded(o);
   const requests = `sum(${PREFIX}_request_duration_seconds_count{job="${JOB}"})`;
 
-  await drive(gatewayUrl);
+  await driveMixedTraffic(gatewayUrl, { chat: MODEL, embed: EMBED });
   // Each step waits for its effect, never a fixed time: the poller (500 ms) must see the model loaded before it
   // is unloaded, and Prometheus must scrape the first burst's new series before the second burst increments them.
   await eventually(
@@ -255,7 +231,7 @@ beforeAll(async () => {
     10_000,
   );
 
-  await drive(gatewayUrl);
+  await driveMixedTraffic(gatewayUrl, { chat: MODEL, embed: EMBED });
   await eventually(
     "the poller to see the reload",
     () => gatewayMetric(`${PREFIX}_model_loads_total{model="${MODEL}"} 2`),

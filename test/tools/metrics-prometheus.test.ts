@@ -5,37 +5,13 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type PrometheusInstance, startPrometheus } from "../helpers/prometheus.js";
 import { checkMetrics } from "../helpers/promtool.js";
 import { type Stack, startStack } from "../helpers/stack.js";
+import { driveMixedTraffic } from "../helpers/traffic.js";
 
 const SEED = "clawdbot_qwen3_gateway";
 const MODEL = "qwen3:32b";
 
 let stack: Stack;
 let prometheus: PrometheusInstance;
-
-/** Traffic touching every kind of series: successes (both APIs, streams), 4xx, 5xx, mid-stream failures, embeddings. */
-async function drive(url: string): Promise<void> {
-  const chat = (content: string, stream: boolean) =>
-    fetch(`${url}/v1/chat/completions`, {
-      method: "POST",
-      body: JSON.stringify({ model: MODEL, stream, messages: [{ role: "user", content }] }),
-    }).then((r) => r.text());
-  await Promise.all([
-    ...Array.from({ length: 6 }, () => chat("hi [sim:tokens=5]", false)),
-    ...Array.from({ length: 6 }, () => chat("hi [sim:tokens=5]", true)),
-    chat("x [sim:fail]", false),
-    chat("x [sim:fail=503]", true),
-    chat("x [sim:midstream-fail]", true),
-    fetch(`${url}/v1/chat/completions`, { method: "POST", body: "{" }).then((r) => r.text()),
-    fetch(`${url}/v1/embeddings`, {
-      method: "POST",
-      body: JSON.stringify({ model: "nomic-embed-text", input: "x" }),
-    }).then((r) => r.text()),
-    fetch(`${url}/api/chat`, {
-      method: "POST",
-      body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "hi [sim:tokens=3]" }] }),
-    }).then((r) => r.text()),
-  ]);
-}
 
 beforeAll(async () => {
   stack = await startStack({
@@ -63,9 +39,9 @@ beforeAll(async () => {
   await prometheus.waitForTargetsUp(20_000);
   await prometheus.waitForScrapes(2, 30_000);
   // Two bursts: a series' first appearance gives rate() nothing to compare, its later increments do.
-  await drive(stack.gateway.url);
+  await driveMixedTraffic(stack.gateway.url, { chat: MODEL, embed: "nomic-embed-text" });
   await prometheus.waitForScrapes(4, 30_000);
-  await drive(stack.gateway.url);
+  await driveMixedTraffic(stack.gateway.url, { chat: MODEL, embed: "nomic-embed-text" });
   await stack.gateway.poller.pollNow();
 }, 60_000);
 
