@@ -16,7 +16,7 @@ import { accessLogger } from "./log/access-log.js";
 import type { Logger } from "./log/logger.js";
 import { GatewayMetrics, HISTOGRAM_NAMES } from "./metrics/gateway-metrics.js";
 import { createMetricsHandler } from "./metrics/handler.js";
-import type { RunningSimulator } from "./simulator/index.js";
+import type { RunningSimulator } from "./tools/simulator/index.js";
 import { Upstream } from "./upstream/client.js";
 import { ModelPoller } from "./upstream/model-poller.js";
 import { VERSION } from "./version.js";
@@ -56,7 +56,7 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   let upstreamUrl = config.upstream;
   if (config.demo) {
     // Loaded only in demo mode: a gateway in front of a real Ollama does not carry the simulator.
-    const { startSimulator } = await import("./simulator/index.js");
+    const { startSimulator } = await import("./tools/simulator/index.js");
     simulator = await startSimulator({ ...config.demoSimulator, host: "127.0.0.1", port: 0 });
     upstreamUrl = simulator.url;
     logger.info(

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { CommanderError } from "commander";
 import { afterAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { KIT_PATHS } from "../src/assets/kit.js";
 import { assetsCommand } from "../src/cli/assets.js";
+import { KIT_PATHS } from "../src/tools/kit/kit.js";
 
 const dirs: string[] = [];
 afterAll(async () => {

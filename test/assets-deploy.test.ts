@@ -3,8 +3,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { expect, test } from "vitest";
-import { generateKit } from "../src/assets/kit.js";
-import { resolveKitOptions } from "../src/assets/options.js";
+import { generateKit } from "../src/tools/kit/kit.js";
+import { resolveKitOptions } from "../src/tools/kit/options.js";
 
 const DEPLOY = join(import.meta.dirname, "..", "deploy");
 const REGENERATE = "npm run build && node dist/cli.js assets --out deploy --force";

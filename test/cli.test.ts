@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { envName, SERVE_KEYS } from "../src/config/keys.js";
-import { startSimulator } from "../src/simulator/index.js";
+import { startSimulator } from "../src/tools/simulator/index.js";
 import { type CliProcess, runCli } from "./helpers/cli.js";
 
 const running: CliProcess[] = [];

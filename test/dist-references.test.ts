@@ -68,7 +68,7 @@ describe("dist/", () => {
   });
 
   test("the scan finds a dangling reference when there is one", () => {
-    expect("see src/simulator/README.md.".match(REFERENCE)).toEqual(["src/simulator/README.md."]);
+    expect("see src/tools/simulator/README.md.".match(REFERENCE)).toEqual(["src/tools/simulator/README.md."]);
     expect("[docs](../docs/monitoring.md)".match(REFERENCE)).toEqual(["../docs/monitoring.md"]);
     expect("https://example.com/docs/x and node_modules/src/y and dist/ui/".match(REFERENCE)).toBeNull();
   });

@@ -9,7 +9,7 @@ import { defaultServeConfig, type ServeConfig } from "../src/config/serve-config
 import type { RequestRecord } from "../src/events/request-events.js";
 import { type RunningGateway, startGateway } from "../src/gateway.js";
 import { createLogger } from "../src/log/logger.js";
-import type { SimulatorStats } from "../src/simulator/index.js";
+import type { SimulatorStats } from "../src/tools/simulator/index.js";
 import { type CliProcess, runCli } from "./helpers/cli.js";
 import { freePort } from "./helpers/ports.js";
 import { Scrape } from "./helpers/scrape.js";

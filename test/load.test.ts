@@ -8,7 +8,7 @@ import { defaultServeConfig } from "../src/config/serve-config.js";
 import type { RequestRecord } from "../src/events/request-events.js";
 import { type RunningGateway, startGateway } from "../src/gateway.js";
 import { createLogger } from "../src/log/logger.js";
-import { type RunningSimulator, startSimulator } from "../src/simulator/index.js";
+import { type RunningSimulator, startSimulator } from "../src/tools/simulator/index.js";
 import { Scrape } from "./helpers/scrape.js";
 
 const CLIENTS = 1000;

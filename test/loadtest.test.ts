@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type LoadtestIo, runLoadtest } from "../src/loadtest/main.js";
-import type { RawLoadtestFlags } from "../src/loadtest/options.js";
-import type { LoadtestReport } from "../src/loadtest/report.js";
-import { renderHtml } from "../src/loadtest/report-html.js";
+import { type LoadtestIo, runLoadtest } from "../src/tools/loadtest/main.js";
+import type { RawLoadtestFlags } from "../src/tools/loadtest/options.js";
+import type { LoadtestReport } from "../src/tools/loadtest/report.js";
+import { renderHtml } from "../src/tools/loadtest/report-html.js";
 import { type Stack, startStack } from "./helpers/stack.js";
 
 const dir = mkdtempSync(join(tmpdir(), "llmgate-loadtest-"));

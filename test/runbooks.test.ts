@@ -2,10 +2,10 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { ALERT_NAMES } from "../src/assets/alert-rules.js";
-import { generateKit, KIT_PATHS } from "../src/assets/kit.js";
-import { ALERT_KEYS, resolveKitOptions } from "../src/assets/options.js";
-import { RUNBOOKS } from "../src/assets/runbooks.js";
+import { ALERT_NAMES } from "../src/tools/kit/alert-rules.js";
+import { generateKit, KIT_PATHS } from "../src/tools/kit/kit.js";
+import { ALERT_KEYS, resolveKitOptions } from "../src/tools/kit/options.js";
+import { RUNBOOKS } from "../src/tools/kit/runbooks.js";
 import { type Stack, startStack } from "./helpers/stack.js";
 
 interface RulesFile {

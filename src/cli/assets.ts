@@ -3,7 +3,8 @@
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { Command, Option } from "commander";
-import { ALERT_NAMES } from "../assets/alert-rules.js";
+import { parseDurationMs, parseSizeBytes } from "../config/units.js";
+import { ALERT_NAMES } from "../tools/kit/alert-rules.js";
 import {
   ALERT_KEYS,
   type AlertKey,
@@ -12,8 +13,7 @@ import {
   type KitOptionsInput,
   promDuration,
   resolveKitOptions,
-} from "../assets/options.js";
-import { parseDurationMs, parseSizeBytes } from "../config/units.js";
+} from "../tools/kit/options.js";
 import { EXIT, exitTwoOnUsageErrors } from "./exit-codes.js";
 
 const d = DEFAULT_KIT_OPTIONS;
@@ -158,7 +158,7 @@ export function assetsCommand(): Command {
       });
     }
     // Loaded on use: the kit pulls in the Grafana SDK, which `serve` has no need for.
-    const { generateKit } = await import("../assets/kit.js");
+    const { generateKit } = await import("../tools/kit/kit.js");
     const files = generateKit(options);
     for (const file of files) {
       const path = join(dir, file.path);

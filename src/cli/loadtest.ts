@@ -1,7 +1,7 @@
 // `llmgate loadtest`: a load tester for any OpenAI-compatible endpoint (llmgate, Ollama's /v1, vLLM, …).
 
 import { Command } from "commander";
-import { DEFAULTS } from "../loadtest/options.js";
+import { DEFAULTS } from "../tools/loadtest/options.js";
 import { EXIT, exitTwoOnUsageErrors } from "./exit-codes.js";
 
 export function loadtestCommand(): Command {
@@ -60,7 +60,7 @@ export function loadtestCommand(): Command {
     process.on("SIGINT", onSigint);
     try {
       // Loaded on use, so the other commands (serve above all) do not carry the load tester's code.
-      const { runLoadtest } = await import("../loadtest/main.js");
+      const { runLoadtest } = await import("../tools/loadtest/main.js");
       const { code } = await runLoadtest(opts, {
         stdout: process.stdout,
         stderr: process.stderr,

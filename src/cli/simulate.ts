@@ -4,14 +4,14 @@ import { Command, Option } from "commander";
 import type { LogFormat } from "../config/serve-config.js";
 import { parseListen } from "../config/units.js";
 import { createLogger } from "../log/logger.js";
-import { DIRECTIVE_HELP } from "../simulator/directives.js";
+import { DIRECTIVE_HELP } from "../tools/simulator/directives.js";
 import {
   defaultSimulatorOptions,
   type RunningSimulator,
   type SimulatorOptions,
   startSimulator,
-} from "../simulator/index.js";
-import { knobExpectation, knobValue, SIMULATOR_KNOBS } from "../simulator/knobs.js";
+} from "../tools/simulator/index.js";
+import { knobExpectation, knobValue, SIMULATOR_KNOBS } from "../tools/simulator/knobs.js";
 import { EXIT, exitTwoOnUsageErrors } from "./exit-codes.js";
 import { listenHint, listenHintOptions } from "./listen-hint.js";
 import { listenFailureMessage } from "./start-failure.js";

@@ -3,9 +3,9 @@
 import { z } from "zod";
 import { parseApiKey } from "../auth/api-keys.js";
 import { parseKeyLimit } from "../auth/rate-limit.js";
-import { DEMO_KNOBS, knobExpectation, knobValue } from "../simulator/knobs.js";
-import { parseModelName } from "../simulator/names.js";
-import { defaultSimulatorOptions } from "../simulator/options.js";
+import { DEMO_KNOBS, knobExpectation, knobValue } from "../tools/simulator/knobs.js";
+import { parseModelName } from "../tools/simulator/names.js";
+import { defaultSimulatorOptions } from "../tools/simulator/options.js";
 import { DEFAULT_MAX_LEARNED } from "../upstream/model-poller.js";
 import { parseDurationMs, parseListen, parseSizeBytes } from "./units.js";
 

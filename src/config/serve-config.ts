@@ -2,7 +2,7 @@
 
 import type { ApiKey } from "../auth/api-keys.js";
 import type { KeyLimits } from "../auth/rate-limit.js";
-import { DEMO_KNOBS, type DemoKnobOption } from "../simulator/knobs.js";
+import { DEMO_KNOBS, type DemoKnobOption } from "../tools/simulator/knobs.js";
 import { demoKnobKey, SERVE_KEYS } from "./keys.js";
 import { ConfigError, type ConfigSources, resolveConfig } from "./load.js";
 

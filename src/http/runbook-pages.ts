@@ -1,9 +1,9 @@
 // GET /runbooks/ and /runbooks/<alertname>: the alerts' runbooks, served by the gateway the alerts are about.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ALERT_KEYS, type AlertKey } from "../assets/options.js";
-import { findRunbookKey, runbookIndexHtml, runbookPageHtml } from "../assets/runbook-render.js";
 import { GatewayError } from "../errors/gateway-error.js";
+import { ALERT_KEYS, type AlertKey } from "../tools/kit/options.js";
+import { findRunbookKey, runbookIndexHtml, runbookPageHtml } from "../tools/kit/runbook-render.js";
 import { writeErrorResponse } from "./error-response.js";
 
 /**

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { type RunningSimulator, type SimulatorOptions, startSimulator } from "../simulator/index.js";
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from "../tools/simulator/index.js";
 import { Upstream } from "./client.js";
 import {
   DEFAULT_MAX_LEARNED,

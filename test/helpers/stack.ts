@@ -4,7 +4,11 @@ import { defaultServeConfig, type ServeConfig } from "../../src/config/serve-con
 import type { RequestRecord } from "../../src/events/request-events.js";
 import { type RunningGateway, startGateway } from "../../src/gateway.js";
 import { createLogger } from "../../src/log/logger.js";
-import { type RunningSimulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
+import {
+  type RunningSimulator,
+  type SimulatorOptions,
+  startSimulator,
+} from "../../src/tools/simulator/index.js";
 
 export interface Stack {
   gateway: RunningGateway;

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
-import { alertmanagerConfig, bridgeReceivers } from "../../src/assets/alertmanager-config.js";
-import { generateKit, KIT_PATHS } from "../../src/assets/kit.js";
-import { ALERT_KEYS, type KitOptionsInput, resolveKitOptions } from "../../src/assets/options.js";
+import { alertmanagerConfig, bridgeReceivers } from "../../src/tools/kit/alertmanager-config.js";
+import { generateKit, KIT_PATHS } from "../../src/tools/kit/kit.js";
+import { ALERT_KEYS, type KitOptionsInput, resolveKitOptions } from "../../src/tools/kit/options.js";
 
 const PROMTOOL = "/usr/bin/promtool";
 const AMTOOL = "/usr/bin/amtool";

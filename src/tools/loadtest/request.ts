@@ -2,7 +2,7 @@
 
 import { performance } from "node:perf_hooks";
 import { type Dispatcher, request } from "undici";
-import { describeConnectError } from "../errors/socket-error.js";
+import { describeConnectError } from "../../errors/socket-error.js";
 import type { ChatMessages } from "./prompts.js";
 import { createSseReader } from "./sse-reader.js";
 

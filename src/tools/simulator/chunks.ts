@@ -1,6 +1,6 @@
 // The NDJSON lines and JSON bodies of /api/chat and /api/generate, in Go's field order with omitempty applied.
 
-import type { OllamaLogprob, OllamaToolCall } from "../ollama/types.js";
+import type { OllamaLogprob, OllamaToolCall } from "../../ollama/types.js";
 import { goStringify } from "./go-json.js";
 import { hash32, Rng } from "./prng.js";
 

@@ -1,7 +1,7 @@
 // The simulated model library: plausible /api/tags, /api/show and /api/ps metadata derived from each model's name.
 
 import { createHash } from "node:crypto";
-import { looksLikeEmbedding } from "../ollama/model-names.js";
+import { looksLikeEmbedding } from "../../ollama/model-names.js";
 import { displayShortest, fullName, type ModelName, nameKey, parseModelName } from "./names.js";
 import { hash32 } from "./prng.js";
 

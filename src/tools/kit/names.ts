@@ -1,7 +1,7 @@
 // Series names the kit uses: the catalog's metrics under the prefix, and the recording rules' outputs.
 
-import { PROBE_ROUTES } from "../events/request-events.js";
-import { CATALOG, type CatalogKey } from "../metrics/catalog.js";
+import { PROBE_ROUTES } from "../../events/request-events.js";
+import { CATALOG, type CatalogKey } from "../../metrics/catalog.js";
 import { type KitOptions, promDuration } from "./options.js";
 
 /** `<prefix>_<name>` of a catalog metric. */

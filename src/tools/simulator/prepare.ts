@@ -1,6 +1,6 @@
 // Checks a decoded chat/generate request in Ollama's order and turns it into a job: model, options, planned answer.
 
-import type { OllamaThink, OllamaTool } from "../ollama/types.js";
+import type { OllamaThink, OllamaTool } from "../../ollama/types.js";
 import { type CatalogModel, hasCapability } from "./catalog.js";
 import type { Endpoint, Piece } from "./chunks.js";
 import { tokenLogprob } from "./chunks.js";

@@ -2,7 +2,7 @@
 
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseDurationMs } from "../config/units.js";
+import { parseDurationMs } from "../../config/units.js";
 
 /** How long each concurrency level runs: a number of requests, or new requests until a duration has passed. */
 export type LevelBudget = { kind: "requests"; requests: number } | { kind: "duration"; durationMs: number };

@@ -2,7 +2,7 @@
 // only series that the gateway really exports.
 
 import { describe, expect, test } from "vitest";
-import { GatewayMetrics } from "../metrics/gateway-metrics.js";
+import { GatewayMetrics } from "../../metrics/gateway-metrics.js";
 import { alertRules, runbookLink } from "./alert-rules.js";
 import { kitExpressions } from "./expressions.js";
 import { recorded } from "./names.js";

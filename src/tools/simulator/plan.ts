@@ -1,6 +1,6 @@
 // What one chat/generate answer will be, decided up front: thinking and content tokens, tool call, end reason, faults.
 
-import type { OllamaThink, OllamaTool, OllamaToolCall } from "../ollama/types.js";
+import type { OllamaThink, OllamaTool, OllamaToolCall } from "../../ollama/types.js";
 import type { Directives } from "./directives.js";
 import { hash32, Rng } from "./prng.js";
 import { fillSchema, modelJson } from "./schema-fill.js";

@@ -1,6 +1,6 @@
 // Ollama's request structs (api.ChatRequest, GenerateRequest, EmbedRequest, …) as Go decodes them, plus `options` checking.
 
-import type { OllamaThink, OllamaTool, OllamaToolCall } from "../ollama/types.js";
+import type { OllamaThink, OllamaTool, OllamaToolCall } from "../../ollama/types.js";
 import {
   decodeGo,
   type GoStruct,

@@ -1,6 +1,6 @@
 // The load test's result document: what was asked, and per level its summary and samples. Written as --json.
 
-import { VERSION } from "../version.js";
+import { VERSION } from "../../version.js";
 import type { LevelBudget, LoadtestOptions, PromptSpec } from "./options.js";
 import type { Sample } from "./request.js";
 import type { LevelResult } from "./runner.js";

@@ -1,7 +1,7 @@
 // The informational routes: /, /api/version, /api/tags, /api/ps, /api/show and the simulator's /_sim/stats.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { OllamaModelDetails } from "../ollama/types.js";
+import type { OllamaModelDetails } from "../../ollama/types.js";
 import { readJson } from "./body.js";
 import type { CatalogModel } from "./catalog.js";
 import type { RequestScope, SimContext } from "./context.js";

@@ -23,7 +23,7 @@ import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat"
 import { PanelBuilder as StateTimelinePanel } from "@grafana/grafana-foundation-sdk/statetimeline";
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import type { CatalogKey } from "../metrics/catalog.js";
+import type { CatalogKey } from "../../metrics/catalog.js";
 import { percent } from "./alert-rules.js";
 import { DATASOURCE_NAME, DATASOURCE_UID } from "./grafana-provisioning.js";
 import { jsonFile } from "./json-file.js";
