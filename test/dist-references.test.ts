@@ -1,5 +1,6 @@
 // The package ships dist/ only (package.json "files", plus what npm always adds): nothing in it may point at a
-// repository file that an installed package lacks, such as help text naming src/…/README.md. Needs `npm run build`.
+// repository file that an installed package lacks, such as help text naming src/…/README.md, and no test or test
+// helper may be compiled into it (those live in test/ or are excluded by tsconfig.build.json). Needs `npm run build`.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -27,6 +28,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   "metrics/docs.js": ["src/metrics/catalog.ts"],
 };
 
+/** A file whose name says it is a test, a helper for tests or a fixture (its source map included). */
+const TEST_FILE = /(?:^|[/.-])test\.js(?:\.map)?$|test-helpers|fixture/i;
+
+function isTestFile(path: string): boolean {
+  return TEST_FILE.test(path);
+}
+
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
@@ -51,6 +59,10 @@ describe("dist/", () => {
     expect(found, "point these at something shipped, a URL or a command (`llmgate … --help`)").toEqual([]);
   });
 
+  test("no test, test helper or fixture is shipped", () => {
+    expect(all.filter(isTestFile), "move these under test/, or name them for what they do").toEqual([]);
+  });
+
   test("source maps carry their sources, so stack traces and debuggers do not need src/", () => {
     const maps = all.filter((f) => f.endsWith(".js.map"));
     expect(maps.length).toBeGreaterThan(10);
@@ -71,5 +83,19 @@ describe("dist/", () => {
     expect("see src/tools/simulator/README.md.".match(REFERENCE)).toEqual(["src/tools/simulator/README.md."]);
     expect("[docs](../docs/monitoring.md)".match(REFERENCE)).toEqual(["../docs/monitoring.md"]);
     expect("https://example.com/docs/x and node_modules/src/y and dist/ui/".match(REFERENCE)).toBeNull();
+  });
+
+  test.each([
+    ["simulator/chat.test.js", true],
+    ["simulator/chat.test.js.map", true],
+    ["simulator/test-helpers.js", true],
+    ["translate/fixtures/chat.ndjson", true],
+    ["upstream/fixture.js", true],
+    ["tools/loadtest/request.js", false],
+    ["tools/kit/rule-tests.js", false],
+    ["cli/loadtest.js", false],
+    ["latest.js", false],
+  ])("the test-file check calls %s a test file: %s", (path, expected) => {
+    expect(isTestFile(path)).toBe(expected);
   });
 });

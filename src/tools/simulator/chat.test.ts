@@ -1,8 +1,8 @@
 // /api/chat over a real socket: NDJSON shape, aggregation, num_predict, stop, thinking, tools, format, load/unload.
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type Chunk, call, json, ndjson, post, startFast, user } from "../../../test/helpers/simulator.js";
 import type { RunningSimulator } from "./index.js";
-import { type Chunk, call, json, ndjson, post, startFast, user } from "./test-helpers.js";
 
 let sim: RunningSimulator;
 beforeAll(async () => {

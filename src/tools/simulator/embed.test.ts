@@ -1,8 +1,8 @@
 // /api/embed and /api/embeddings: shapes, normalisation, dimensions, float32 text and every error case.
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { json, post, startFast } from "../../../test/helpers/simulator.js";
 import type { RunningSimulator } from "./index.js";
-import { json, post, startFast } from "./test-helpers.js";
 import { float32Text } from "./vectors.js";
 
 let sim: RunningSimulator;

@@ -1,8 +1,8 @@
 // Every error of §9.2 that applies, with its exact status, content type and body.
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { post, startFast, user } from "../../../test/helpers/simulator.js";
 import type { RunningSimulator } from "./index.js";
-import { post, startFast, user } from "./test-helpers.js";
 
 let sim: RunningSimulator;
 beforeAll(async () => {

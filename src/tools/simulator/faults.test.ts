@@ -1,8 +1,17 @@
 // Injected faults: the [sim:…] directives and the seeded fail/midstream/hang rates.
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  type Chunk,
+  json,
+  ndjson,
+  openStream,
+  post,
+  startFast,
+  until,
+  user,
+} from "../../../test/helpers/simulator.js";
 import type { RunningSimulator } from "./index.js";
-import { type Chunk, json, ndjson, openStream, post, startFast, until, user } from "./test-helpers.js";
 
 let sim: RunningSimulator;
 beforeAll(async () => {

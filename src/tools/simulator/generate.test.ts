@@ -1,8 +1,8 @@
 // /api/generate: response/thinking deltas, context, raw mode, insert capability, load/unload.
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type Chunk, json, ndjson, post, startFast } from "../../../test/helpers/simulator.js";
 import type { RunningSimulator } from "./index.js";
-import { type Chunk, json, ndjson, post, startFast } from "./test-helpers.js";
 
 let sim: RunningSimulator;
 beforeAll(async () => {

@@ -2,8 +2,8 @@
 
 import { Ollama } from "ollama";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { startFast } from "../../../test/helpers/simulator.js";
 import type { RunningSimulator } from "./index.js";
-import { startFast } from "./test-helpers.js";
 
 let sim: RunningSimulator;
 let ollama: Ollama;

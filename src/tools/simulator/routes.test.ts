@@ -1,8 +1,8 @@
 // Informational routes and gin's 404/405/redirect answers.
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { call, json, post, startFast } from "../../../test/helpers/simulator.js";
 import type { RunningSimulator } from "./index.js";
-import { call, json, post, startFast } from "./test-helpers.js";
 
 let sim: RunningSimulator;
 beforeAll(async () => {

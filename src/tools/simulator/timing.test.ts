@@ -1,8 +1,18 @@
 // Timing over real sockets: loads in load_duration and /api/ps, queue waits, client aborts, close().
 
 import { describe, expect, test } from "vitest";
+import {
+  type Chunk,
+  call,
+  json,
+  ndjson,
+  openStream,
+  post,
+  startFast,
+  until,
+  user,
+} from "../../../test/helpers/simulator.js";
 import type { RunningSimulator } from "./index.js";
-import { type Chunk, call, json, ndjson, openStream, post, startFast, until, user } from "./test-helpers.js";
 
 interface Ps {
   models: { name: string; expires_at: string; size: number; size_vram: number; context_length: number }[];

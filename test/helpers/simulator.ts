@@ -1,7 +1,11 @@
 // Helpers for the simulator's tests: a fast simulator, raw HTTP calls, NDJSON parsing, client-side aborts.
 
 import { type ClientRequest, type IncomingMessage, request } from "node:http";
-import { type RunningSimulator, type SimulatorOptions, startSimulator } from "./index.js";
+import {
+  type RunningSimulator,
+  type SimulatorOptions,
+  startSimulator,
+} from "../../src/tools/simulator/index.js";
 
 /** Fast enough for unit tests, slow enough that ordering is observable. */
 export const FAST: Partial<SimulatorOptions> = {
