@@ -1,5 +1,6 @@
 // GatewayMetrics: request records, gateway state and upstream snapshots in, catalog series out.
 
+import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import type { RequestRecord } from "../events/request-events.js";
 import type { OllamaListModel, OllamaModelDetails, OllamaProcessModel } from "../ollama/types.js";
@@ -580,5 +581,115 @@ describe("keys and admission", () => {
       ["queue_timeout", 1],
     ] as const)
       expect(await value(metrics, "admission_rejections_total", { reason }), reason).toBe(n);
+  });
+});
+
+describe("a whole scrape", () => {
+  /**
+   * Every series of the catalog from one known state, in both formats, compared with golden text: the renderer,
+   * the counters and histograms, and the scrape-time gauges together. Regenerate the files only for an intended
+   * change of the exposition, and review the diff.
+   */
+  async function knownState(format: "prometheus" | "openmetrics") {
+    const { metrics, upstream } = gatewayMetrics();
+    metrics.bindState({
+      inflight: () => 3,
+      connections: () => 5,
+      queueLength: () => 1,
+      queueCapacity: () => 16,
+      concurrencyLimit: () => 4,
+      upstreamActive: () => 2,
+    });
+    upstream.snapshot = {
+      up: true,
+      version: "0.12.6",
+      models: [listed("qwen3:32b"), listed("nomic-embed-text")],
+      loaded: [loaded("qwen3:32b", 25e9, 20e9, 300), loaded("nomic-embed-text:latest", 3e8, 3e8, 60)],
+    };
+    metrics.onModelLoad("qwen3:32b");
+    metrics.observe(
+      record({
+        id: "req-stream",
+        stream: true,
+        streamStarted: true,
+        durationMs: 2400,
+        queueWaitMs: 12,
+        upstreamFirstByteMs: 300,
+        upstreamMs: 2380,
+        ttftMs: 320,
+        lastTokenMs: 2390,
+        completionTokens: 10,
+        key: "alice",
+        bytesIn: 180,
+        bytesOut: 2200,
+        generation: {
+          promptTokens: 12,
+          completionTokens: 10,
+          doneReason: "stop",
+          totalNs: 2.3e9,
+          loadNs: 1e7,
+          promptEvalNs: 2e8,
+          evalNs: 2e9,
+        },
+      }),
+    );
+    metrics.observe(
+      record({
+        id: "req-timeout",
+        status: 504,
+        outcome: "timeout",
+        errorCode: "upstream_timeout",
+        upstreamErrorClass: "timeout",
+        durationMs: 30_000,
+        upstreamMs: 30_000,
+      }),
+    );
+    metrics.observe(
+      record({ id: "req-full", status: 503, outcome: "rejected", errorCode: "queue_full", model: "gpt-4o" }),
+    );
+    metrics.observe(
+      record({
+        id: "req-embed",
+        route: "/v1/embeddings",
+        model: "nomic-embed-text",
+        durationMs: 40,
+        upstreamMs: 35,
+        promptTokens: 7,
+      }),
+    );
+    const text = await renderMetrics(metrics.registry, format);
+    return text.replaceAll(`node_version="${process.versions.node}"`, 'node_version="NODE"');
+  }
+
+  test.each([
+    ["prometheus", "scrape.prom.txt"],
+    ["openmetrics", "scrape.openmetrics.txt"],
+  ] as const)("%s text is the golden %s", async (format, file) => {
+    const golden = readFileSync(new URL(`./fixtures/${file}`, import.meta.url), "utf8");
+    expect(await knownState(format)).toBe(golden);
+  });
+
+  test("before state and upstream are bound, unlabelled gauges read 0 and labelled ones have no series", async () => {
+    const metrics = new GatewayMetrics({ prefix: P, version: "1", processMetrics: false });
+    const gaugeNames = new Set(
+      Object.values(CATALOG)
+        .filter((s) => s.type === "gauge")
+        .map((s) => `${P}_${s.name}`),
+    );
+    const gauges = (await scrape(metrics))
+      .split("\n")
+      .filter((line) => !line.startsWith("#") && gaugeNames.has(line.split(/[{ ]/)[0] ?? ""));
+    expect(gauges).toEqual([
+      "t_requests_in_flight 0",
+      "t_open_connections 0",
+      "t_upstream_up 0",
+      "t_models_available 0",
+      "t_models_loaded 0",
+      "t_queue_length 0",
+      "t_queue_capacity 0",
+      "t_concurrency_limit 0",
+      "t_upstream_active_requests 0",
+      `t_build_info{version="1",node_version="${process.versions.node}"} 1`,
+    ]);
   });
 });
