@@ -1,8 +1,8 @@
 // The one way a request ends in failure: the right body for the route's API, then exactly one counted outcome.
 
+import { errorHeaders, outcomeOf } from "../errors/error-spec.js";
 import { GatewayError, ollamaErrorBody, openAIErrorBody, toGatewayError } from "../errors/gateway-error.js";
 import type { SseTranslator } from "../translate/index.js";
-import { outcomeOf } from "./outcome.js";
 import type { RequestContext } from "./request-context.js";
 
 /** Which API's error shape a route speaks. */
@@ -33,13 +33,8 @@ export function failRequest(ctx: RequestContext, err: unknown, options: FailOpti
     : toGatewayError(err);
   if (gw.code === "internal_error") options.onInternal?.(err);
   if (!ctx.res.headersSent) {
-    const headers: Record<string, string> = {};
-    if (gw.code === "body_too_large" || gw.code === "shutting_down") headers.connection = "close";
-    if (gw.code === "shutting_down") headers["retry-after"] = "5";
-    if (gw.retryAfterS !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(gw.retryAfterS)));
-    if (gw.code === "missing_api_key" || gw.code === "invalid_api_key")
-      headers["www-authenticate"] = "Bearer";
-    ctx.sendJson(gw.status, options.format === "openai" ? openAIErrorBody(gw) : ollamaErrorBody(gw), headers);
+    const body = options.format === "openai" ? openAIErrorBody(gw) : ollamaErrorBody(gw);
+    ctx.sendJson(gw.status, body, errorHeaders(gw));
   } else if (options.sse) {
     ctx.end(options.sse.fail(gw));
   } else {

@@ -1,11 +1,11 @@
 // Runs one generation against the upstream and relays it to the client, as SSE or as one JSON body, ending in one outcome.
 
+import { outcomeOf } from "../errors/error-spec.js";
 import type { Aggregator, SseTranslator, StreamState } from "../translate/index.js";
 import type { Exchange } from "../upstream/client.js";
 import { errorFromUpstream } from "../upstream/upstream-error.js";
 import type { GatewayDeps } from "./deps.js";
 import { failRequest } from "./fail.js";
-import { outcomeOf } from "./outcome.js";
 import type { RequestContext } from "./request-context.js";
 
 const SSE_HEADERS = {

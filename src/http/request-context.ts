@@ -3,11 +3,11 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
+import { upstreamErrorClass } from "../errors/error-spec.js";
 import type { GatewayError } from "../errors/gateway-error.js";
 import { Cancellation } from "../events/cancellation.js";
 import type { Outcome, RequestEvents, RequestRecord, RouteName } from "../events/request-events.js";
 import type { OllamaStats } from "../ollama/types.js";
-import { upstreamErrorClass } from "../upstream/client.js";
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
@@ -226,7 +226,7 @@ export class RequestContext {
     if (error) {
       record.errorCode = error.code;
       record.errorMessage = error.message;
-      const errorClass = upstreamErrorClass(error);
+      const errorClass = upstreamErrorClass(error.code);
       if (errorClass) record.upstreamErrorClass = errorClass;
     }
     if (this.model !== undefined) record.model = this.model;

@@ -1,8 +1,9 @@
 // Renders docs/metrics.md from the catalog and from a live registry, so the page lists exactly what is exported.
 
+import { REJECTION_REASONS } from "../errors/error-spec.js";
 import { OUTCOMES, ROUTE_NAMES, UPSTREAM_ERROR_CLASSES } from "../events/request-events.js";
 import { CATALOG, type CatalogKey, type MetricGroup, type MetricSpec, PROCESS_METRICS } from "./catalog.js";
-import { GatewayMetrics, REJECTION_REASONS } from "./gateway-metrics.js";
+import { GatewayMetrics } from "./gateway-metrics.js";
 
 /** Every route template, in the order the docs list them. */
 const ROUTES = ROUTE_NAMES;

@@ -3,6 +3,7 @@
 // the same registry.
 
 import { collectDefaultMetrics, Gauge, type OpenMetricsContentType, Registry } from "prom-client";
+import { REJECTION_REASONS, rejectionReason } from "../errors/error-spec.js";
 import { type RequestRecord, UPSTREAM_ERROR_CLASSES } from "../events/request-events.js";
 import type { OllamaListModel, OllamaProcessModel } from "../ollama/types.js";
 import { CATALOG, type CatalogKey, type MetricSpec } from "./catalog.js";
@@ -76,20 +77,9 @@ const ZERO_PATHS = [
   "/api/chat",
   "/api/generate",
 ] as const;
-/** Why the gateway refused a request before the upstream: the `reason` values of admission_rejections_total. */
-export const REJECTION_REASONS = ["queue_full", "queue_timeout", "rate_limited", "unauthorized"] as const;
 /** Stream outcomes created at zero for each model when it is first seen, so the first failed stream counts. */
 const STREAM_OUTCOMES = ["completed", "client_abort", "timeout", "upstream_error", "shutdown"] as const;
 const ZERO_CODES = ["200", "400", "404", "413", "429", "499", "500", "502", "503", "504"] as const;
-
-/** Error codes that mean the gateway refused the request before the upstream, by rejection reason. */
-const REJECTION_BY_CODE: Partial<Record<string, (typeof REJECTION_REASONS)[number]>> = {
-  queue_full: "queue_full",
-  queue_timeout: "queue_timeout",
-  rate_limited: "rate_limited",
-  missing_api_key: "unauthorized",
-  invalid_api_key: "unauthorized",
-};
 
 const MS = 1000;
 const NS = 1e9;
@@ -209,7 +199,7 @@ export class GatewayMetrics {
     // A key name is one of the configured keys (bounded); requests without keys carry key="".
     const key = r.key ?? "";
     m.outcomes.inc({ path, model, outcome: r.outcome, key });
-    const rejection = r.errorCode === undefined ? undefined : REJECTION_BY_CODE[r.errorCode];
+    const rejection = r.errorCode === undefined ? undefined : rejectionReason(r.errorCode);
     if (rejection) m.rejections.inc({ reason: rejection });
 
     const upstreamMs = r.upstreamMs ?? 0;

@@ -5,7 +5,6 @@ import { type Dispatcher, Pool, errors as undiciErrors } from "undici";
 import { GatewayError } from "../errors/gateway-error.js";
 import { describeConnectError } from "../errors/socket-error.js";
 import type { Abortable } from "../events/cancellation.js";
-import type { UpstreamErrorClass } from "../events/request-events.js";
 
 export interface UpstreamOptions {
   url: string;
@@ -256,25 +255,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
 function clipText(text: string, limit: number): string {
   return text.length > limit ? text.slice(0, limit) : text;
-}
-
-/** Which class an upstream failure belongs to, for metrics and logs. */
-export function upstreamErrorClass(err: GatewayError): UpstreamErrorClass | undefined {
-  switch (err.code) {
-    case "upstream_unreachable":
-      return "connect";
-    case "upstream_timeout":
-    case "upstream_idle_timeout":
-      return "timeout";
-    case "upstream_http_error":
-    case "model_not_found":
-      return "status";
-    case "upstream_stream_error":
-    case "upstream_protocol_error":
-      return "protocol";
-    default:
-      return undefined;
-  }
 }
 
 /**

@@ -2,13 +2,13 @@
 
 import type { IncomingHttpHeaders } from "node:http";
 import { pipeline, Transform } from "node:stream";
+import { outcomeOf } from "../../errors/error-spec.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { createNdjsonObserver } from "../../translate/index.js";
 import { admit } from "../admit.js";
 import { readBody } from "../body.js";
 import type { GatewayDeps } from "../deps.js";
 import { failRequest } from "../fail.js";
-import { outcomeOf } from "../outcome.js";
 import { encodePath } from "../path.js";
 import { pump } from "../relay.js";
 import type { RequestContext } from "../request-context.js";
