@@ -1,6 +1,8 @@
-// Writes docs/metrics.md from the metrics catalog. Run after `npm run build` (it imports the compiled module).
+// Writes docs/metrics.md from the metrics catalog and docs/errors.md from the error table. Run after `npm run build`
+// (it imports the compiled modules).
 
 import { writeFileSync } from "node:fs";
+import { renderErrorsDoc } from "../dist/errors/docs.js";
 import { renderMetricsDoc } from "../dist/metrics/docs.js";
 
 if (process.platform !== "linux") {
@@ -11,3 +13,6 @@ if (process.platform !== "linux") {
 const target = new URL("../docs/metrics.md", import.meta.url);
 writeFileSync(target, await renderMetricsDoc());
 console.log(`wrote ${target.pathname}`);
+const errors = new URL("../docs/errors.md", import.meta.url);
+writeFileSync(errors, renderErrorsDoc());
+console.log(`wrote ${errors.pathname}`);
