@@ -1,23 +1,27 @@
 // Turns request records, gateway state and upstream snapshots into the catalog's series. The only user of prom-client:
-// its registry, gauges and process metrics; the per-request counters and histograms are ./series.ts, registered in
-// the same registry.
+// its registry and process metrics; the catalog's counters, histograms and gauges are ./series.ts, registered in the
+// same registry.
 
-import { collectDefaultMetrics, Gauge, type OpenMetricsContentType, Registry } from "prom-client";
+import { collectDefaultMetrics, type OpenMetricsContentType, Registry } from "prom-client";
 import { REJECTION_REASONS, rejectionReason } from "../errors/error-spec.js";
 import { type RequestRecord, UPSTREAM_ERROR_CLASSES } from "../events/request-events.js";
 import type { OllamaListModel, OllamaProcessModel } from "../ollama/types.js";
 import { CATALOG, type CatalogKey, type MetricSpec } from "./catalog.js";
 import { codeLabel, doneReasonLabel, type ModelDirectory, methodLabel, modelLabel } from "./labels.js";
-import { SeriesCounter, SeriesHistogram } from "./series.js";
+import { FuncGauge, type GaugeReading, SeriesCounter, SeriesHistogram } from "./series.js";
 
 type Spec<K extends CatalogKey> = (typeof CATALOG)[K];
 type LabelsOf<K extends CatalogKey> = Spec<K>["labels"][number];
 type MetricOf<K extends CatalogKey> = Spec<K>["type"] extends "counter"
   ? SeriesCounter<LabelsOf<K>>
   : Spec<K>["type"] extends "gauge"
-    ? Gauge<LabelsOf<K>>
+    ? FuncGauge<LabelsOf<K>>
     : SeriesHistogram<LabelsOf<K>>;
 export type CatalogMetrics = { [K in CatalogKey]: MetricOf<K> };
+
+type GaugeKey = { [K in CatalogKey]: Spec<K>["type"] extends "gauge" ? K : never }[CatalogKey];
+/** What each gauge of the catalog reads at scrape time; a gauge added to the catalog fails to compile until read. */
+type GaugeReaders = { [K in GaugeKey]: () => GaugeReading<LabelsOf<K>> };
 
 /** Live state the gauges read at scrape time. */
 export interface GatewayState {
@@ -91,9 +95,6 @@ export class GatewayMetrics {
   readonly prefix: string;
   #state?: GatewayState;
   #upstream?: UpstreamView;
-  /** Models whose per-model gauges are set, to remove exactly those that left /api/ps. */
-  #modelSeries = new Set<string>();
-  #syncedSnapshot?: UpstreamView["snapshot"];
   /** Model labels whose stream outcomes exist (bounded like the model label itself). */
   readonly #streamModels = new Set<string>();
 
@@ -101,14 +102,12 @@ export class GatewayMetrics {
     this.prefix = options.prefix;
     this.registry = new Registry<OpenMetricsContentType>();
     this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-    const metrics = {} as Record<CatalogKey, SeriesCounter | Gauge<string> | SeriesHistogram>;
+    const readers = this.#readers(options.version);
+    const metrics = {} as Record<CatalogKey, SeriesCounter | FuncGauge | SeriesHistogram>;
     for (const [key, spec] of Object.entries(CATALOG) as [CatalogKey, MetricSpec][]) {
-      metrics[key] = this.#create(spec, options.buckets?.[spec.name]);
+      metrics[key] = this.#create(spec, options.buckets?.[spec.name], () => readers[key as GaugeKey]());
     }
     this.m = metrics as unknown as CatalogMetrics;
-    this.#bindCollectors();
-    this.m.buildInfo.set({ version: options.version, node_version: process.versions.node }, 1);
-    this.m.upstreamUp.set(0);
     for (const path of ZERO_PATHS)
       for (const code of ZERO_CODES) this.m.requestsTotal.inc({ code, method: "POST", path }, 0);
     for (const path of ZERO_PATHS)
@@ -121,18 +120,17 @@ export class GatewayMetrics {
     }
   }
 
-  #create(spec: MetricSpec, buckets: readonly number[] | undefined) {
-    const common = {
-      name: `${this.prefix}_${spec.name}`,
-      help: spec.help,
-      labelNames: spec.labels as string[],
-      registers: [this.registry],
-    };
+  #create(
+    spec: MetricSpec,
+    buckets: readonly number[] | undefined,
+    read: () => GaugeReading<string>,
+  ): SeriesCounter | FuncGauge | SeriesHistogram {
+    const common = { name: `${this.prefix}_${spec.name}`, help: spec.help, labelNames: spec.labels };
     switch (spec.type) {
       case "counter":
         return new SeriesCounter(common).register(this.registry);
       case "gauge":
-        return new Gauge(common);
+        return new FuncGauge({ ...common, read }).register(this.registry);
       case "histogram":
         return new SeriesHistogram({
           ...common,
@@ -146,19 +144,51 @@ export class GatewayMetrics {
     }
   }
 
-  /** Gauges that describe state are sampled when scraped, never pushed from timers. */
-  #bindCollectors(): void {
-    const set = (gauge: Gauge<string>, read: () => void) => {
-      (gauge as unknown as { collect: () => void }).collect = read;
+  /**
+   * Gauges that describe state are sampled when scraped, never pushed from timers. Before bindState() and
+   * bindUpstream() the unlabelled ones read 0 and the labelled ones have no series. The per-model series are
+   * exactly the models in the poller's last /api/ps, so a model that unloads loses them all at once.
+   */
+  #readers(version: string): GaugeReaders {
+    const snapshot = () => this.#upstream?.snapshot;
+    return {
+      requestsInFlight: () => this.#state?.inflight() ?? 0,
+      openConnections: () => this.#state?.connections() ?? 0,
+      queueLength: () => this.#state?.queueLength() ?? 0,
+      queueCapacity: () => this.#state?.queueCapacity() ?? 0,
+      concurrencyLimit: () => this.#state?.concurrencyLimit() ?? 0,
+      upstreamActive: () => this.#state?.upstreamActive() ?? 0,
+      upstreamUp: () => (snapshot()?.up ? 1 : 0),
+      upstreamInfo: () => {
+        const snap = snapshot();
+        return snap?.up && snap.version !== undefined ? [[{ version: snap.version }, 1]] : [];
+      },
+      modelsAvailable: () => snapshot()?.models.length ?? 0,
+      modelsLoaded: () => snapshot()?.loaded.length ?? 0,
+      modelSize: () => this.#perLoadedModel((p) => p.size),
+      modelVram: () => this.#perLoadedModel((p) => p.size_vram),
+      modelContext: () => this.#perLoadedModel((p) => p.context_length),
+      modelExpiresIn: () => {
+        const nowMs = Date.now();
+        return this.#perLoadedModel((p) => {
+          const expires = Date.parse(p.expires_at);
+          return Number.isFinite(expires) ? Math.max(0, (expires - nowMs) / MS) : undefined;
+        });
+      },
+      buildInfo: () => [[{ version, node_version: process.versions.node }, 1]],
     };
-    set(this.m.requestsInFlight, () => this.m.requestsInFlight.set(this.#state?.inflight() ?? 0));
-    set(this.m.openConnections, () => this.m.openConnections.set(this.#state?.connections() ?? 0));
-    set(this.m.queueLength, () => this.m.queueLength.set(this.#state?.queueLength() ?? 0));
-    set(this.m.queueCapacity, () => this.m.queueCapacity.set(this.#state?.queueCapacity() ?? 0));
-    set(this.m.concurrencyLimit, () => this.m.concurrencyLimit.set(this.#state?.concurrencyLimit() ?? 0));
-    set(this.m.upstreamActive, () => this.m.upstreamActive.set(this.#state?.upstreamActive() ?? 0));
-    set(this.m.upstreamUp, () => this.#syncUpstream());
-    set(this.m.modelExpiresIn, () => this.#syncExpiry());
+  }
+
+  /** One series per model loaded in the upstream, by its label; a model without a value (`undefined`) has none. */
+  #perLoadedModel(value: (p: OllamaProcessModel) => number | undefined): [{ model: string }, number][] {
+    const upstream = this.#upstream;
+    if (!upstream) return [];
+    const out: [{ model: string }, number][] = [];
+    for (const p of upstream.snapshot.loaded) {
+      const v = value(p);
+      if (v !== undefined) out.push([{ model: modelLabel(upstream, p.model || p.name) }, v]);
+    }
+    return out;
   }
 
   bindState(state: GatewayState): void {
@@ -242,52 +272,6 @@ export class GatewayMetrics {
     } else if (r.promptTokens !== undefined) {
       // Embeddings: prompt tokens only.
       m.promptTokens.inc({ model, key }, r.promptTokens);
-    }
-  }
-
-  /** Upstream gauges from the poller's snapshot; per-model series follow /api/ps exactly. */
-  #syncUpstream(): void {
-    const upstream = this.#upstream;
-    if (!upstream) return;
-    const snap = upstream.snapshot;
-    if (snap === this.#syncedSnapshot) return;
-    this.#syncedSnapshot = snap;
-    const m = this.m;
-    m.upstreamUp.set(snap.up ? 1 : 0);
-    m.upstreamInfo.reset();
-    if (snap.up && snap.version !== undefined) m.upstreamInfo.set({ version: snap.version }, 1);
-    m.modelsAvailable.set(snap.models.length);
-    m.modelsLoaded.set(snap.loaded.length);
-    const now = new Set<string>();
-    for (const p of snap.loaded) {
-      const model = modelLabel(upstream, p.model || p.name);
-      now.add(model);
-      m.modelSize.set({ model }, p.size);
-      m.modelVram.set({ model }, p.size_vram);
-      m.modelContext.set({ model }, p.context_length);
-    }
-    for (const model of this.#modelSeries) {
-      if (now.has(model)) continue;
-      m.modelSize.remove({ model });
-      m.modelVram.remove({ model });
-      m.modelContext.remove({ model });
-      m.modelExpiresIn.remove({ model });
-    }
-    this.#modelSeries = now;
-  }
-
-  #syncExpiry(): void {
-    const upstream = this.#upstream;
-    if (!upstream) return;
-    this.#syncUpstream();
-    const nowMs = Date.now();
-    for (const p of upstream.snapshot.loaded) {
-      const expires = Date.parse(p.expires_at);
-      if (Number.isFinite(expires))
-        this.m.modelExpiresIn.set(
-          { model: modelLabel(upstream, p.model || p.name) },
-          Math.max(0, (expires - nowMs) / MS),
-        );
     }
   }
 }

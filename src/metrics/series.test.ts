@@ -1,10 +1,10 @@
-// The lean counters and histograms must be indistinguishable from prom-client's through get(), which the renderer,
+// The lean counters, histograms and gauges must be indistinguishable from prom-client's through get(), which the renderer,
 // the docs and every scrape read: same samples, same labels, same order within a series.
 import fc from "fast-check";
-import { Counter, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { describe, expect, test } from "vitest";
 import { renderMetrics } from "./exposition.js";
-import { SeriesCounter, SeriesHistogram } from "./series.js";
+import { FuncGauge, type GaugeReading, SeriesCounter, SeriesHistogram } from "./series.js";
 
 const BUCKETS = [0.005, 0.1, 1, 2.5, 10];
 const label = fc.constantFrom("a", "b", "/v1/chat/completions", "qwen3:32b", "");
@@ -137,4 +137,85 @@ test("registered in a prom-client registry, both render the same exposition", as
   for (const format of ["prometheus", "openmetrics"] as const)
     expect(await renderMetrics(b, format)).toBe(await renderMetrics(a, format));
   expect(b.getSingleMetric("t_seconds")).toBe(lean);
+});
+
+describe("FuncGauge", () => {
+  test("get() equals prom-client's Gauge set to the same values", async () => {
+    const sets = fc.array(fc.tuple(label, label, fc.double({ min: -5, max: 5, noNaN: true })), {
+      maxLength: 20,
+    });
+    await fc.assert(
+      fc.asyncProperty(sets, async (seq) => {
+        const reference = new Gauge({ name: "g", help: "g", labelNames: ["x", "y"], registers: [] });
+        for (const [x, y, v] of seq) reference.set({ x, y }, v);
+        const lean = new FuncGauge({
+          name: "g",
+          help: "g",
+          labelNames: ["x", "y"],
+          read: () => seq.map(([x, y, v]) => [{ x, y }, v] as const),
+        });
+        expect(await values(lean)).toEqual(await values(reference));
+      }),
+    );
+  });
+
+  test.each<[string, GaugeReading<"model">, string]>([
+    ["a number without labels", 3, "g 3\n"],
+    ["zero", 0, "g 0\n"],
+    ["no series", [], ""],
+    [
+      "one series per label set",
+      [
+        [{ model: "a" }, 1],
+        [{ model: "b" }, 2],
+      ],
+      'g{model="a"} 1\ng{model="b"} 2\n',
+    ],
+    [
+      "a label set listed twice keeps the last value",
+      [
+        [{ model: "a" }, 1],
+        [{ model: "a" }, 5],
+      ],
+      'g{model="a"} 5\n',
+    ],
+  ])("%s", async (_, reading, samples) => {
+    const gauge = new FuncGauge({ name: "g", help: "h", labelNames: ["model"], read: () => reading });
+    const text = await renderMetrics({ getMetricsAsArray: () => [gauge] }, "prometheus");
+    expect(text).toBe(`# HELP g h\n# TYPE g gauge\n${samples}`);
+  });
+
+  test("reads on every scrape and only then; labels come out in labelNames order", async () => {
+    let reads = 0;
+    const registry = new Registry();
+    new FuncGauge({
+      name: "info",
+      help: "h",
+      labelNames: ["version", "node_version"],
+      read: () => {
+        reads++;
+        return [[{ node_version: "20", version: `1.${reads}` }, 1]];
+      },
+    }).register(registry);
+    expect(reads).toBe(0);
+    expect(await renderMetrics(registry, "prometheus")).toContain(
+      'info{version="1.1",node_version="20"} 1\n',
+    );
+    expect(await renderMetrics(registry, "prometheus")).toContain(
+      'info{version="1.2",node_version="20"} 1\n',
+    );
+    expect(reads).toBe(2);
+  });
+
+  test("a read that throws fails the scrape", async () => {
+    const registry = new Registry();
+    new FuncGauge({
+      name: "g",
+      help: "h",
+      read: () => {
+        throw new Error("state gone");
+      },
+    }).register(registry);
+    await expect(renderMetrics(registry, "prometheus")).rejects.toThrow("state gone");
+  });
 });
