@@ -18,7 +18,7 @@ import { GatewayMetrics, HISTOGRAM_NAMES } from "./metrics/gateway-metrics.js";
 import { createMetricsHandler } from "./metrics/handler.js";
 import type { RunningSimulator } from "./tools/simulator/index.js";
 import { Upstream } from "./upstream/client.js";
-import { ModelPoller } from "./upstream/model-poller.js";
+import { learnServedModels, ModelPoller } from "./upstream/model-poller.js";
 import { VERSION } from "./version.js";
 
 export interface RunningGateway {
@@ -104,6 +104,7 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   const keys = new KeyRing(config.apiKeys);
   const limiter = new RateLimiter(new Map(config.keyLimits.map((l) => [l.name, l.limits])));
   const events = new RequestEvents((err) => logger.error({ err }, "request listener failed"));
+  events.on(learnServedModels(poller));
   events.on((record) => metrics.observe(record));
   events.on((record) => {
     // Tokens count against the key's tokens-per-minute budget once the upstream reports them.

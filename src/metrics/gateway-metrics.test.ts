@@ -22,7 +22,6 @@ afterEach(() => {
 /** An UpstreamView whose snapshot a test replaces, as the poller does after each poll. */
 class FakeUpstream implements UpstreamView {
   snapshot: UpstreamView["snapshot"] = { up: false, models: [], loaded: [] };
-  readonly learned: string[] = [];
   readonly #known: Set<string>;
 
   constructor(models: readonly string[]) {
@@ -32,10 +31,6 @@ class FakeUpstream implements UpstreamView {
   knownModel(name: string): string | undefined {
     const canonical = canonicalModelName(name);
     return this.#known.has(canonical) ? canonical : undefined;
-  }
-
-  learnModel(name: string): void {
-    this.learned.push(name);
   }
 }
 
@@ -242,14 +237,6 @@ describe("request records", () => {
     expect(await counted(metrics, "request_outcomes_total")).toEqual([
       { path: "/v1/chat/completions", model: "other", outcome: "completed", key: "" },
     ]);
-  });
-
-  test("a model the upstream served (200) is learned; a refused one is not", () => {
-    const { metrics, upstream } = gatewayMetrics();
-    metrics.observe(record({ model: "fresh:1b", status: 200 }));
-    metrics.observe(record({ model: "bogus:1b", status: 404, outcome: "rejected" }));
-    metrics.observe(record({ model: undefined, status: 200 }));
-    expect(upstream.learned).toEqual(["fresh:1b"]);
   });
 
   test.each([

@@ -210,7 +210,6 @@ export class GatewayMetrics {
   /** Records one finished request. Called once per request by the lifecycle publisher. */
   observe(r: RequestRecord): void {
     const m = this.m;
-    if (r.model && r.status === 200) this.#upstream?.learnModel(r.model);
     const code = codeLabel(r.status);
     const method = methodLabel(r.method);
     const path = r.route;

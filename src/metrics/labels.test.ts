@@ -57,7 +57,7 @@ describe("modelLabel", () => {
     ["qwen3:32b", "qwen3:32b"],
     ["Qwen3:32B", "qwen3:32b"],
   ]);
-  const directory: ModelDirectory = { knownModel: (name) => spellings.get(name), learnModel: () => {} };
+  const directory: ModelDirectory = { knownModel: (name) => spellings.get(name) };
 
   test.each([
     ["a known model", "qwen3:32b", "qwen3:32b"],

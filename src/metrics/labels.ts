@@ -18,8 +18,6 @@ export function doneReasonLabel(reason: string | undefined): string {
 export interface ModelDirectory {
   /** The canonical name if the upstream reports this model (any spelling), else undefined. */
   knownModel(name: string): string | undefined;
-  /** Records a model the upstream just served successfully (it exists, even if pulled since the last poll). */
-  learnModel(name: string): void;
 }
 
 /**

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import type { RequestRecord } from "../events/request-events.js";
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from "../tools/simulator/index.js";
 import { Upstream } from "./client.js";
 import {
   DEFAULT_MAX_LEARNED,
+  learnServedModels,
   ModelPoller,
   type ModelPollerListener,
   type UpstreamSnapshot,
@@ -493,4 +495,32 @@ describe("ModelPoller against a scripted upstream", () => {
       expect(() => new ModelPoller(upstreamFor("http://127.0.0.1:1"), options)).toThrow(RangeError);
     },
   );
+});
+
+describe("learnServedModels", () => {
+  const record = (model: string | undefined, status: number): RequestRecord => ({
+    id: "r",
+    method: "POST",
+    route: "/v1/chat/completions",
+    status,
+    outcome: status === 200 ? "completed" : "rejected",
+    startedAt: 0,
+    durationMs: 1,
+    bytesIn: 0,
+    bytesOut: 0,
+    ...(model === undefined ? {} : { model }),
+  });
+
+  test.each([
+    ["fresh:1b", 200, ["fresh:1b"]],
+    ["bogus:1b", 404, []],
+    ["busy:1b", 503, []],
+    ["broken:1b", 502, []],
+    ["", 200, []],
+    [undefined, 200, []],
+  ] as const)("model %j answered %i: learns %j", (model, status, learned) => {
+    const seen: string[] = [];
+    learnServedModels({ learnModel: (name) => seen.push(name) })(record(model, status));
+    expect(seen).toEqual(learned);
+  });
 });

@@ -1,6 +1,7 @@
 // Polls Ollama's /api/version, /api/tags and /api/ps: is the upstream up, which models does it have, which are loaded.
 
 import { z } from "zod";
+import type { RequestListener } from "../events/request-events.js";
 import type { OllamaListModel, OllamaProcessModel } from "../ollama/types.js";
 import type { Upstream } from "./client.js";
 import { canonicalModelName } from "./model-names.js";
@@ -55,6 +56,17 @@ export interface ModelPollerListener {
  * upstream that answers for any model name (a proxy, a cloud backend) lets clients add.
  */
 export const DEFAULT_MAX_LEARNED = 16;
+
+/**
+ * A request listener that teaches `poller` each model that answered 200: the upstream has it, listed or not. Register
+ * it before the listeners that label by model (metrics, dashboard), so the request that first served a model is
+ * already counted under its name rather than "other".
+ */
+export function learnServedModels(poller: Pick<ModelPoller, "learnModel">): RequestListener {
+  return (record) => {
+    if (record.model && record.status === 200) poller.learnModel(record.model);
+  };
+}
 
 // Ollama's JSON parsed once, here. Lenient where Ollama versions differ (fields added over time get
 // defaults), strict where we depend on a value (the names and the version).
