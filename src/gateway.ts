@@ -14,7 +14,7 @@ import { createRunbookRoute } from "./http/runbook-pages.js";
 import { GatewayServer } from "./http/server.js";
 import { accessLogger } from "./log/access-log.js";
 import type { Logger } from "./log/logger.js";
-import { GatewayMetrics, HISTOGRAM_NAMES } from "./metrics/gateway-metrics.js";
+import { GatewayMetrics, HISTOGRAM_NAMES, isHistogramName } from "./metrics/gateway-metrics.js";
 import { createMetricsHandler } from "./metrics/handler.js";
 import type { RunningSimulator } from "./tools/simulator/index.js";
 import { Upstream } from "./upstream/client.js";
@@ -48,7 +48,7 @@ export interface StartOptions {
 export async function startGateway(config: ServeConfig, options: StartOptions): Promise<RunningGateway> {
   const { logger } = options;
   for (const name of Object.keys(config.metricsBuckets))
-    if (!HISTOGRAM_NAMES.includes(name))
+    if (!isHistogramName(name))
       throw new ConfigError(
         `config error:\n  metrics-buckets: "${name}" is not a histogram of the catalog; histograms: ${HISTOGRAM_NAMES.join(", ")}`,
       );

@@ -4,14 +4,11 @@ import { REJECTION_REASONS } from "../errors/error-spec.js";
 import { OUTCOMES, ROUTE_NAMES, UPSTREAM_ERROR_CLASSES } from "../events/request-events.js";
 import { CATALOG, type CatalogKey, type MetricGroup, type MetricSpec, PROCESS_METRICS } from "./catalog.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
+import { DONE_REASONS, METHODS } from "./labels.js";
 
 /** Every route template, in the order the docs list them. */
 const ROUTES = ROUTE_NAMES;
 const ERROR_CLASSES = UPSTREAM_ERROR_CLASSES;
-
-/** What labels.ts lets through; docs.test.ts checks these against methodLabel and doneReasonLabel. */
-export const DOCUMENTED_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
-export const DOCUMENTED_DONE_REASONS = ["stop", "length", "load", "unload"] as const;
 
 type CatalogLabel = (typeof CATALOG)[CatalogKey]["labels"][number];
 
@@ -21,7 +18,7 @@ const codes = (values: readonly string[]) => values.map(code).join(", ");
 /** The values each label can take; a Record so that a new label in the catalog fails to compile until documented. */
 const LABEL_VALUES: Record<CatalogLabel, string> = {
   code: "The numeric HTTP status as text (`200`, `400`, `503`, …); `other` for a status outside 100–599.",
-  method: `${codes(DOCUMENTED_METHODS)}; any other method is \`other\`.`,
+  method: `${codes(METHODS)}; any other method is \`other\`.`,
   path: `The route template, never the raw path: ${codes(ROUTES)} (any path the gateway has no route for).`,
   model:
     "The canonical name of a model the upstream reports (its `/api/tags` and `/api/ps`, plus at most " +
@@ -32,7 +29,7 @@ const LABEL_VALUES: Record<CatalogLabel, string> = {
   outcome: `How the request ended, exactly one of ${codes(OUTCOMES)}.`,
   class: `${codes(ERROR_CLASSES)}.`,
   reason:
-    `On \`done_reasons_total\`: Ollama's \`done_reason\`, ${codes(DOCUMENTED_DONE_REASONS)}; anything else (or none) ` +
+    `On \`done_reasons_total\`: Ollama's \`done_reason\`, ${codes(DONE_REASONS)}; anything else (or none) ` +
     `is \`other\`. On \`admission_rejections_total\`: why the gateway refused, ${codes(REJECTION_REASONS)}.`,
   version:
     "On `build_info`: llmgate's version. On `upstream_version_info`: the upstream's (Ollama's) version.",

@@ -4,10 +4,22 @@
 
 import { collectDefaultMetrics, type OpenMetricsContentType, Registry } from "prom-client";
 import { REJECTION_REASONS, rejectionReason } from "../errors/error-spec.js";
-import { type RequestRecord, UPSTREAM_ERROR_CLASSES } from "../events/request-events.js";
+import {
+  type Outcome,
+  type RequestRecord,
+  type RouteName,
+  UPSTREAM_ERROR_CLASSES,
+} from "../events/request-events.js";
 import type { OllamaListModel, OllamaProcessModel } from "../ollama/types.js";
 import { CATALOG, type CatalogKey, type MetricSpec } from "./catalog.js";
-import { codeLabel, doneReasonLabel, type ModelDirectory, methodLabel, modelLabel } from "./labels.js";
+import {
+  type CodeLabel,
+  codeLabel,
+  doneReasonLabel,
+  type ModelDirectory,
+  methodLabel,
+  modelLabel,
+} from "./labels.js";
 import { FuncGauge, type GaugeReading, SeriesCounter, SeriesHistogram } from "./series.js";
 
 type Spec<K extends CatalogKey> = (typeof CATALOG)[K];
@@ -48,7 +60,7 @@ export interface UpstreamView extends ModelDirectory {
 export interface GatewayMetricsOptions {
   prefix: string;
   /** Bucket overrides by metric name (without prefix), e.g. { request_duration_seconds: [1, 5, 30] }. */
-  buckets?: Record<string, readonly number[]>;
+  buckets?: Partial<Record<HistogramName, readonly number[]>>;
   version: string;
   /** Include prom-client's process and Node.js metrics (default true). */
   processMetrics?: boolean;
@@ -64,10 +76,18 @@ const LINT_REJECTED_DEFAULTS = [
   "nodejs_active_resources_total",
 ];
 
+export type HistogramName = {
+  [K in CatalogKey]: Spec<K>["type"] extends "histogram" ? Spec<K>["name"] : never;
+}[CatalogKey];
+
 /** Histogram names that may take bucket overrides. */
-export const HISTOGRAM_NAMES: readonly string[] = Object.values(CATALOG as Record<string, MetricSpec>)
+export const HISTOGRAM_NAMES = Object.values(CATALOG as Record<string, MetricSpec>)
   .filter((s) => s.type === "histogram")
-  .map((s) => s.name);
+  .map((s) => s.name) as readonly HistogramName[];
+
+export function isHistogramName(name: string): name is HistogramName {
+  return (HISTOGRAM_NAMES as readonly string[]).includes(name);
+}
 
 /**
  * Series created at zero on start. Prometheus' rate() cannot see the first increment of a series that appears
@@ -80,10 +100,27 @@ const ZERO_PATHS = [
   "/v1/embeddings",
   "/api/chat",
   "/api/generate",
-] as const;
+] as const satisfies readonly RouteName[];
 /** Stream outcomes created at zero for each model when it is first seen, so the first failed stream counts. */
-const STREAM_OUTCOMES = ["completed", "client_abort", "timeout", "upstream_error", "shutdown"] as const;
-const ZERO_CODES = ["200", "400", "404", "413", "429", "499", "500", "502", "503", "504"] as const;
+const STREAM_OUTCOMES = [
+  "completed",
+  "client_abort",
+  "timeout",
+  "upstream_error",
+  "shutdown",
+] as const satisfies readonly Outcome[];
+const ZERO_CODES = [
+  "200",
+  "400",
+  "404",
+  "413",
+  "429",
+  "499",
+  "500",
+  "502",
+  "503",
+  "504",
+] as const satisfies readonly CodeLabel[];
 
 const MS = 1000;
 const NS = 1e9;
@@ -105,7 +142,8 @@ export class GatewayMetrics {
     const readers = this.#readers(options.version);
     const metrics = {} as Record<CatalogKey, SeriesCounter | FuncGauge | SeriesHistogram>;
     for (const [key, spec] of Object.entries(CATALOG) as [CatalogKey, MetricSpec][]) {
-      metrics[key] = this.#create(spec, options.buckets?.[spec.name], () => readers[key as GaugeKey]());
+      const buckets = isHistogramName(spec.name) ? options.buckets?.[spec.name] : undefined;
+      metrics[key] = this.#create(spec, buckets, () => readers[key as GaugeKey]());
     }
     this.m = metrics as unknown as CatalogMetrics;
     for (const path of ZERO_PATHS)
