@@ -14,7 +14,6 @@ const metrics = new GatewayMetrics({ prefix: "llmgate", version: "bench" });
 // Every model name counts as one the upstream reports, as if /api/tags listed them all.
 metrics.bindUpstream({
   knownModel: (name) => name,
-  learnModel: () => {},
   snapshot: { up: true, version: "0.12.3", models: [], loaded: [] },
 });
 
