@@ -55,7 +55,9 @@ const COMPARE_CLI = env.BENCH_COMPARE_CLI;
 /**
  * llmgate's serve flags. The seed has no admission control, so llmgate's limits are raised above any load here:
  * the admission path runs but never queues or rejects. 1024 upstream connections like the seed's transport,
- * so 1,000 streams really run concurrently. BENCH_LLMGATE_ARGS appends (later flags win).
+ * so 1,000 streams really run concurrently. Logging stays at its default (info, one access-log line per request,
+ * JSON into the process log), so the table includes what a default deployment pays for it. BENCH_LLMGATE_ARGS
+ * appends (later flags win).
  */
 const LLMGATE_ARGS = [
   "--upstream-connections",
@@ -64,8 +66,6 @@ const LLMGATE_ARGS = [
   "4096",
   "--max-queue",
   "4096",
-  "--log-level",
-  "warn",
   ...(env.BENCH_LLMGATE_ARGS ?? "").split(" ").filter(Boolean),
 ];
 const WORK = env.BENCH_WORK ?? mkdtempSync(join(tmpdir(), "llmgate-bench-"));
