@@ -23,6 +23,7 @@ function area(frame) {
     return "logging (pino)";
   if (url.includes("/node_modules/zod/") || url.includes("/dist/openai/")) return "request validation (zod)";
   if (url.includes("/dist/translate/")) return "translation (dist/translate)";
+  if (url.includes("/dist/dashboard/")) return "dashboard (dist/dashboard)";
   if (url.includes("/dist/")) return "gateway code (dist/http, admission, events, upstream)";
   if (url.startsWith("node:_http_")) return "node http (parser, server, outgoing)";
   if (
@@ -112,4 +113,5 @@ for (const [a, us] of top(byArea, 30)) process.stdout.write(`${pct(us)} ${ms(us)
 process.stdout.write("\nTop self time:\n");
 for (const [k, us] of top(self, 30)) process.stdout.write(`${pct(us)} ${ms(us)}  ${k}\n`);
 process.stdout.write("\nInclusive time of llmgate's own functions (dist/):\n");
-for (const [k, us] of top(inclusive, 25)) process.stdout.write(`${pct(us)} ${ms(us)}  ${k}\n`);
+for (const [k, us] of top(inclusive, Number(process.env.PROFILE_TOP ?? 25)))
+  process.stdout.write(`${pct(us)} ${ms(us)}  ${k}\n`);
