@@ -73,11 +73,16 @@ export function serveCommand(): Command {
     const logger = createLogger(config.logLevel, { format: config.logFormat });
     // Handlers go in before start-up, so a signal that arrives while starting still drains cleanly.
     const starting = startGateway(config, { logger });
+    // JSON log lines are batched: write out the last ones (stopped, the error) before the process ends.
+    const exit = (code: number): never => {
+      logger.flush();
+      return process.exit(code);
+    };
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
         logger.warn({ signal }, "second signal: exiting now");
-        process.exit(EXIT.failure);
+        exit(EXIT.failure);
       }
       stopping = true;
       void starting
@@ -91,11 +96,11 @@ export function serveCommand(): Command {
         .then(
           (result) => {
             logger.info(result, "stopped");
-            process.exit(EXIT.ok);
+            exit(EXIT.ok);
           },
           (err: unknown) => {
             logger.error({ err }, "error while stopping");
-            process.exit(EXIT.failure);
+            exit(EXIT.failure);
           },
         );
     };
@@ -112,7 +117,7 @@ export function serveCommand(): Command {
       const message = listenFailureMessage(err, config);
       if (message) process.stderr.write(`${message}\n`);
       else logger.fatal({ err }, `cannot start: ${(err as Error).message}`);
-      process.exit(EXIT.failure);
+      exit(EXIT.failure);
     }
   });
   return exitTwoOnUsageErrors(cmd);

@@ -3,6 +3,7 @@
 import { type Logger, pino } from "pino";
 import { isColorSupported } from "pino-pretty";
 import type { LogFormat, LogLevel } from "../config/serve-config.js";
+import { type LineBatch, lineBatch } from "./line-batch.js";
 import { prettyDestination } from "./pretty.js";
 
 export type { Logger };
@@ -20,9 +21,38 @@ export function usePretty(format: LogFormat, tty: boolean): boolean {
   return format === "pretty" || (format === "auto" && tty);
 }
 
+/**
+ * JSON lines are batched (lineBatch: one write per 4 KiB or 100 ms). pino's default destination hands each line to
+ * the thread pool on its own as soon as the previous write is done, which under load is a thread-pool round trip
+ * per request; a batch is one write(2) per dozen access-log lines, made synchronously (a sync sonic-boom), so lines
+ * keep their order and a flush needs no event loop. Nothing is lost on the way out: pino flushes after a fatal
+ * line, `logger.flush()` writes everything (serve calls it before each exit), and the process's exit event flushes
+ * whatever is left (process.exit anywhere, an uncaught exception). A reader of stdout that stops reading holds the
+ * process back, as it does console.log, rather than letting unwritten lines grow without bound. Readable lines for
+ * a person at a terminal stay one synchronous write each.
+ */
 export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logger {
   const { format = "auto", name = "llmgate", tty = process.stdout.isTTY === true } = options;
   const settings = { name, level, base: { pid: process.pid } };
-  if (!usePretty(format, tty)) return pino(settings);
-  return pino(settings, prettyDestination(process.stdout, tty && isColorSupported));
+  if (usePretty(format, tty))
+    return pino(settings, prettyDestination(process.stdout, tty && isColorSupported));
+  const out = lineBatch(pino.destination({ dest: process.stdout.fd, sync: true }));
+  flushOnExit(out);
+  return pino(settings, out);
+}
+
+const pendingAtExit = new Set<LineBatch>();
+
+function flushOnExit(batch: LineBatch): void {
+  if (pendingAtExit.size === 0)
+    process.once("exit", () => {
+      for (const b of pendingAtExit) {
+        try {
+          b.flushSync();
+        } catch {
+          // stdout is gone (EPIPE, closed): there is nowhere left to say so.
+        }
+      }
+    });
+  pendingAtExit.add(batch);
 }
