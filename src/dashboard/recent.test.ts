@@ -53,6 +53,96 @@ test("an entry holds numbers, codes and a model name cut short; never a message"
   expect(JSON.stringify(entry)).not.toContain("secret prompt");
 });
 
+test.each([
+  {
+    name: "a probe-like request: every optional figure null",
+    over: {},
+    want: {
+      model: null,
+      key: null,
+      stream: false,
+      ttftMs: null,
+      queueMs: null,
+      promptTokens: null,
+      completionTokens: null,
+      decodeTps: null,
+      errorCode: null,
+    },
+  },
+  {
+    name: "a keyed stream with every figure",
+    over: {
+      model: "qwen3:32b",
+      key: "ops",
+      stream: true,
+      durationMs: 812.4,
+      ttftMs: 120.25,
+      queueWaitMs: 0,
+      promptTokens: 25,
+      completionTokens: 128,
+      generation: { promptTokens: 25, completionTokens: 128, evalNs: 2e9 },
+    },
+    want: {
+      at: 1_000_001 + 812,
+      model: "qwen3:32b",
+      key: "ops",
+      stream: true,
+      durationMs: 812.4,
+      ttftMs: 120.25,
+      queueMs: 0,
+      promptTokens: 25,
+      completionTokens: 128,
+      decodeTps: 64,
+      errorCode: null,
+    },
+  },
+  {
+    name: "a non-streaming request: no time to first token, whatever the record says",
+    over: {
+      stream: false,
+      ttftMs: 5,
+      completionTokens: 0,
+      generation: { promptTokens: 1, completionTokens: 0, evalNs: 1 },
+    },
+    want: { stream: false, ttftMs: null, completionTokens: 0, decodeTps: null },
+  },
+  {
+    name: "a rejected request",
+    over: {
+      method: "GET",
+      route: "other" as const,
+      status: 404,
+      outcome: "rejected" as const,
+      errorCode: "route_not_found" as const,
+    },
+    want: { method: "GET", route: "other", status: 404, outcome: "rejected", errorCode: "route_not_found" },
+  },
+])("$name: the row as the table gets it", ({ over, want }) => {
+  const ring = new RecentRequests(3);
+  ring.observe(record(1, over));
+  expect(ring.list()).toEqual([
+    {
+      id: "req-1",
+      at: 1_000_001 + 10,
+      method: "POST",
+      route: "/v1/chat/completions",
+      status: 200,
+      outcome: "completed",
+      durationMs: 10,
+      model: null,
+      key: null,
+      stream: false,
+      ttftMs: null,
+      queueMs: null,
+      promptTokens: null,
+      completionTokens: null,
+      decodeTps: null,
+      errorCode: null,
+      ...want,
+    },
+  ]);
+});
+
 test("refuses a capacity that is not a positive integer", () => {
   expect(() => new RecentRequests(0)).toThrow(RangeError);
 });
