@@ -1,7 +1,5 @@
 // Assembles a running gateway from a config: upstream pool (or the in-process simulator), listeners, access log.
 
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AdmissionQueue } from "./admission/queue.js";
 import { KeyRing } from "./auth/api-keys.js";
@@ -10,15 +8,16 @@ import { ConfigError } from "./config/load.js";
 import type { ServeConfig } from "./config/serve-config.js";
 import { createDashboard, type Dashboard } from "./dashboard/index.js";
 import { RequestEvents, type RequestListener } from "./events/request-events.js";
-import { createRunbookRoute } from "./http/runbook-pages.js";
+import { createRunbookPages } from "./http/runbook-pages.js";
 import { GatewayServer } from "./http/server.js";
 import { accessLogger } from "./log/access-log.js";
 import type { Logger } from "./log/logger.js";
 import { GatewayMetrics, HISTOGRAM_NAMES, isHistogramName } from "./metrics/gateway-metrics.js";
-import { createMetricsHandler } from "./metrics/handler.js";
+import { createMetricsEndpoint } from "./metrics/handler.js";
 import type { RunningSimulator } from "./tools/simulator/index.js";
 import { Upstream } from "./upstream/client.js";
 import { learnServedModels, ModelPoller } from "./upstream/model-poller.js";
+import { singleUpstream } from "./upstream/select.js";
 import { VERSION } from "./version.js";
 
 export interface RunningGateway {
@@ -116,8 +115,6 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   const dashboard = config.ui
     ? createDashboard({
         keys,
-        adminKeys: config.adminKeys,
-        corsOrigins: config.corsOrigins,
         metricsBuckets: config.metricsBuckets,
         upstream: poller,
         upstreamUrl,
@@ -133,17 +130,24 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   }
   for (const listener of options.listeners ?? []) events.on(listener);
 
-  const metricsHandler = createMetricsHandler(metrics.registry, config.metricsToken);
+  const metricsEndpoint = createMetricsEndpoint(metrics.registry);
   // Served on the metrics listener too: the kit links alerts to the address Prometheus scrapes.
-  const runbooks = createRunbookRoute();
-  const server = new GatewayServer(
-    { config, upstream, events, logger, admission, keys, limiter },
-    {
-      ...(config.metricsListen ? {} : { metrics: metricsHandler }),
-      ...(dashboard ? { dashboard: dashboard.route } : {}),
-      runbooks,
-    },
-  );
+  const runbooks = createRunbookPages();
+  const deps = {
+    config,
+    upstream,
+    upstreams: singleUpstream(upstream),
+    events,
+    logger,
+    admission,
+    keys,
+    limiter,
+  };
+  const server = new GatewayServer(deps, {
+    ...(config.metricsListen ? {} : { metrics: metricsEndpoint }),
+    ...(dashboard ? { dashboard: dashboard.pages } : {}),
+    runbooks,
+  });
   metrics.bindState({
     inflight: () => server.inflight,
     connections: () => server.connections,
@@ -164,21 +168,17 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
   logger.info({ url, upstream: upstreamUrl }, `llmgate listening on ${url}, forwarding to ${upstreamUrl}`);
   if (dashboard) logger.info({ url: `${url}/ui/` }, `dashboard: ${url}/ui/`);
 
-  let metricsServer: Server | undefined;
+  // /metrics (and the runbooks its alerts link to) on a listener of their own: the same pipeline, two features.
+  let metricsServer: GatewayServer | undefined;
   let metricsUrl = url;
   if (config.metricsListen) {
-    metricsServer = createServer((req, res) => {
-      const pathname = (req.url ?? "").split("?")[0] ?? "";
-      if (pathname === "/metrics") void metricsHandler(req, res);
-      else if (runbooks(req, res, pathname)) return;
-      else
-        res
-          .writeHead(404, { "content-type": "text/plain; charset=utf-8" })
-          .end("only /metrics and /runbooks/ are served here\n");
+    metricsServer = new GatewayServer(deps, {
+      metrics: metricsEndpoint,
+      runbooks,
+      only: ["metrics", "runbooks"],
     });
-    metricsServer.listen(config.metricsListen.port, config.metricsListen.host);
-    await once(metricsServer, "listening");
-    metricsUrl = urlOf(metricsServer.address() as AddressInfo);
+    const metricsAddress = await metricsServer.listen(config.metricsListen.host, config.metricsListen.port);
+    metricsUrl = urlOf(metricsAddress);
     logger.info({ url: `${metricsUrl}/metrics` }, `metrics on ${metricsUrl}/metrics`);
   }
   if (!isLoopback(address.address) && !keys.enabled)
@@ -218,7 +218,7 @@ export async function startGateway(config: ServeConfig, options: StartOptions): 
       const result = await server.drain(graceMs);
       poller.stop();
       dashboard?.stop();
-      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      await metricsServer?.drain(0);
       await upstream.close();
       await simulator?.close();
       return result;

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { GatewayError } from "../src/errors/gateway-error.js";
 import { Cancellation } from "../src/events/cancellation.js";
-import { pump } from "../src/http/relay.js";
+import { pump } from "../src/http/pump.js";
 import type { RequestContext } from "../src/http/request-context.js";
 import { Upstream } from "../src/upstream/client.js";
 import { type Stack, startStack } from "./helpers/stack.js";

@@ -1,25 +1,32 @@
-// The dashboard's HTTP edge: pages and assets under /ui/, their data under /ui/api/, /status.json and /widget.js.
+// The dashboard's routes: pages and assets under /ui/, their data under /ui/api/, /status.json and /widget.js.
 
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import type { KeyRing } from "../auth/api-keys.js";
+import type { OutgoingHttpHeaders } from "node:http";
 import { GatewayError } from "../errors/gateway-error.js";
-import type { Cors } from "../http/cors.js";
-import { writeErrorResponse } from "../http/error-response.js";
+import { COMPLETED, type Done, type RequestContext } from "../http/request-context.js";
 import { type StaticFile, sendStatic } from "./static-files.js";
 
 /**
- * Takes the request when the path is the dashboard's and answers it (returns true), or leaves it to the
- * gateway's router (returns false). Never throws; answers are written asynchronously at most by microtasks.
+ * The handlers of the route table's dashboard rows. Method, API key and CORS are the pipeline's (the table says
+ * GET/HEAD, and `admin` for the data); these only answer.
  */
-export type DashboardRoute = (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
+export interface DashboardPages {
+  /** GET / from a browser: to the dashboard. */
+  home(ctx: RequestContext): Done;
+  /** /ui without its slash. */
+  ui(ctx: RequestContext): Done;
+  /** /ui/{page}: the pages and their assets. */
+  page(ctx: RequestContext): Done;
+  /** /ui/api/dashboard?window=SECONDS: the data the page draws. */
+  data(ctx: RequestContext): Done;
+  /** /status.json: the small public summary. */
+  status(ctx: RequestContext): Done;
+  /** /widget.js: the embeddable status badge. */
+  widget(ctx: RequestContext): Done;
+}
 
 export interface HandlerOptions {
   /** The built assets by path relative to dist/ui; undefined when they were not built. */
   files: Map<string, StaticFile> | undefined;
-  keys: KeyRing;
-  /** Key names that may read the dashboard's data; empty: any configured key. */
-  adminKeys: readonly string[];
-  cors: Cors | undefined;
   dashboard: (windowS: number) => unknown;
   status: () => unknown;
   /** Longest window that may be asked for (the history's length). */
@@ -50,146 +57,69 @@ const PAGES: Record<string, string> = {
   "/ui/playground.html": "playground.html",
 };
 
-export function createDashboardRoute(o: HandlerOptions): DashboardRoute {
-  return (req, res, pathname) => {
-    const method = req.method ?? "GET";
-    // Ollama clients probe GET / for liveness and get Ollama's answer; a browser gets the dashboard.
-    if (pathname === "/") {
-      if (method !== "GET" || !/\btext\/html\b/.test(String(req.headers.accept ?? ""))) return false;
-      res.writeHead(302, { location: "ui/", "cache-control": "no-store", "content-length": 0 }).end();
-      return true;
-    }
-    if (pathname === "/ui") {
-      res.writeHead(301, { location: "ui/", "content-length": 0 }).end();
-      return true;
-    }
-    if (pathname === "/status.json") {
-      json(req, res, o, () => o.status(), { public: true });
-      return true;
-    }
-    if (pathname === "/widget.js") {
-      if (!readOnly(req, res)) return true;
-      // Embedded by other sites' pages with a <script> tag, which is not subject to CORS; the data it fetches is.
-      file(req, res, o, "widget.js", { "cross-origin-resource-policy": "cross-origin" });
-      return true;
-    }
-    if (!pathname.startsWith("/ui/")) return false;
-    if (pathname === "/ui/api/dashboard") {
-      json(req, res, o, () => o.dashboard(windowParam(req.url ?? "", o.maxWindowS)), { public: false });
-      return true;
-    }
-    if (!readOnly(req, res)) return true;
-    const page = PAGES[pathname];
-    if (page !== undefined) file(req, res, o, page, PAGE_HEADERS);
-    else if (pathname.startsWith("/ui/assets/") && !pathname.includes(".."))
-      file(req, res, o, pathname.slice("/ui/".length), {});
-    else
-      writeErrorResponse(
-        res,
-        new GatewayError("route_not_found", `no dashboard page at ${pathname.slice(0, 200)}`),
-      );
-    return true;
+export function createDashboardPages(o: HandlerOptions): DashboardPages {
+  return {
+    home(ctx) {
+      ctx.res.writeHead(302, { location: "ui/", "cache-control": "no-store", "content-length": 0 }).end();
+      return COMPLETED;
+    },
+    ui(ctx) {
+      ctx.res.writeHead(301, { location: "ui/", "content-length": 0 }).end();
+      return COMPLETED;
+    },
+    page(ctx) {
+      const pathname = ctx.path;
+      const page = PAGES[pathname];
+      if (page !== undefined) return file(ctx, o, page, PAGE_HEADERS);
+      if (pathname.startsWith("/ui/assets/") && !pathname.includes(".."))
+        return file(ctx, o, pathname.slice("/ui/".length), {});
+      throw new GatewayError("route_not_found", `no dashboard page at ${pathname.slice(0, 200)}`);
+    },
+    data: (ctx) => json(ctx, o, () => o.dashboard(windowParam(ctx.query, o.maxWindowS))),
+    status: (ctx) => json(ctx, o, () => o.status()),
+    // Embedded by other sites' pages with a <script> tag, which is not subject to CORS; the data it fetches is.
+    widget: (ctx) => file(ctx, o, "widget.js", { "cross-origin-resource-policy": "cross-origin" }),
   };
 }
 
-/** ?window=SECONDS, clamped to [60, max]; anything unreadable is the default. */
-export function windowParam(url: string, max: number): number {
-  const q = url.indexOf("?");
-  const raw = q === -1 ? null : new URLSearchParams(url.slice(q + 1)).get("window");
+/** ?window=SECONDS (the query string, with or without its "?"), clamped to [60, max]; anything unreadable is the default. */
+export function windowParam(query: string, max: number): number {
+  const raw = new URLSearchParams(query.startsWith("?") ? query.slice(1) : query).get("window");
   const n = raw === null ? Number.NaN : Number(raw);
   if (!Number.isFinite(n)) return Math.min(DEFAULT_WINDOW_S, max);
   return Math.min(max, Math.max(60, Math.round(n)));
 }
 
-function json(
-  req: IncomingMessage,
-  res: ServerResponse,
-  o: HandlerOptions,
-  body: () => unknown,
-  access: { public: boolean },
-): void {
-  // Browsers on an allowed origin may read the answer (and preflight the Authorization header).
-  if (o.cors?.apply(req, res)) return;
-  if (!readOnly(req, res)) return;
-  if (!access.public) {
-    const refusal = authorize(req, o);
-    if (refusal) {
-      writeErrorResponse(res, refusal);
-      return;
-    }
-  }
+function json(ctx: RequestContext, o: HandlerOptions, body: () => unknown): Done {
   let text: string;
   try {
     text = JSON.stringify(body());
   } catch (err) {
     o.onError(err);
-    writeErrorResponse(
-      res,
-      new GatewayError("internal_error", "the dashboard could not build its answer", { cause: err }),
-    );
-    return;
+    throw new GatewayError("internal_error", "the dashboard could not build its answer", { cause: err });
   }
-  res.writeHead(200, {
+  ctx.res.writeHead(200, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
   });
-  res.end(req.method === "HEAD" ? undefined : text);
+  ctx.end(ctx.method === "HEAD" ? undefined : text);
+  return COMPLETED;
 }
 
-/** With API keys configured the data needs one: an admin key when admin keys are named, else any. */
-function authorize(req: IncomingMessage, o: HandlerOptions): GatewayError | undefined {
-  if (!o.keys.enabled) return undefined;
-  const auth = o.keys.authenticate(req.headers);
-  if (!auth.ok)
-    return new GatewayError(
-      auth.code,
-      auth.code === "missing_api_key"
-        ? "the dashboard's data requires an API key: send Authorization: Bearer <key>"
-        : "the API key is not valid",
-    );
-  if (o.adminKeys.length > 0 && !o.adminKeys.includes(auth.name))
-    return new GatewayError(
-      "invalid_api_key",
-      `the key "${auth.name}" may use the API but not see the dashboard; use an admin key (admin-key)`,
-      { status: 403 },
-    );
-  return undefined;
-}
-
-function file(
-  req: IncomingMessage,
-  res: ServerResponse,
-  o: HandlerOptions,
-  name: string,
-  headers: OutgoingHttpHeaders,
-): void {
+function file(ctx: RequestContext, o: HandlerOptions, name: string, headers: OutgoingHttpHeaders): Done {
   if (o.files === undefined) {
     const text = "The dashboard's files are not built: run `npm run build`, then restart llmgate.\n";
-    res.writeHead(503, {
+    ctx.res.writeHead(503, {
       "content-type": "text/plain; charset=utf-8",
       "content-length": Buffer.byteLength(text),
     });
-    res.end(text);
-    return;
+    ctx.end(text);
+    return COMPLETED;
   }
   const found = o.files.get(name);
-  if (found) sendStatic(req, res, found, headers);
-  else
-    writeErrorResponse(res, new GatewayError("route_not_found", `no dashboard file ${name.slice(0, 200)}`));
-}
-
-function readOnly(req: IncomingMessage, res: ServerResponse): boolean {
-  const method = req.method ?? "GET";
-  if (method === "GET" || method === "HEAD") return true;
-  res.setHeader("allow", "GET, HEAD");
-  writeErrorResponse(
-    res,
-    new GatewayError(
-      "method_not_allowed",
-      `the dashboard's paths accept GET and HEAD, not ${method.slice(0, 20)}`,
-    ),
-  );
-  return false;
+  if (!found) throw new GatewayError("route_not_found", `no dashboard file ${name.slice(0, 200)}`);
+  sendStatic(ctx.req, ctx.res, found, headers);
+  return COMPLETED;
 }

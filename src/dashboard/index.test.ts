@@ -8,8 +8,6 @@ import { createDashboard } from "./index.js";
 function dashboard() {
   return createDashboard({
     keys: new KeyRing([]),
-    adminKeys: [],
-    corsOrigins: [],
     metricsBuckets: {},
     upstream: { snapshot: { up: false, models: [], loaded: [] } },
     upstreamUrl: "http://127.0.0.1:11434",

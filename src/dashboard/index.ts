@@ -2,24 +2,22 @@
 
 import type { KeyRing } from "../auth/api-keys.js";
 import { PROBE_ROUTES, type RequestRecord } from "../events/request-events.js";
-import { createCors } from "../http/cors.js";
 import { CATALOG } from "../metrics/catalog.js";
 import type { UpstreamSnapshot } from "../upstream/model-poller.js";
 import type { DashboardData, StatusData } from "./api-types.js";
-import { createDashboardRoute, type DashboardRoute } from "./handler.js";
+import { createDashboardPages, type DashboardPages } from "./handler.js";
 import { type BucketLayout, History } from "./history.js";
 import { ProcessSampler } from "./process-sampler.js";
 import { RecentRequests } from "./recent.js";
 import { defaultUiDir, loadStaticFiles } from "./static-files.js";
 import { dashboardData, type LiveState, statusData, type ViewSources } from "./view.js";
 
-export type { DashboardRoute } from "./handler.js";
+export type { DashboardPages } from "./handler.js";
 export type { LiveState } from "./view.js";
 
 export interface DashboardOptions {
+  /** Whether API keys are configured (the page says so); who may read the data is the route table's `admin` policy. */
   keys: KeyRing;
-  adminKeys: readonly string[];
-  corsOrigins: readonly string[];
   /** metrics-buckets overrides by metric name, so the history's buckets are the ones /metrics exports. */
   metricsBuckets: Record<string, readonly number[]>;
   upstream: { readonly snapshot: UpstreamSnapshot };
@@ -42,7 +40,8 @@ export interface Dashboard {
   observe(record: RequestRecord): void;
   /** Gauges read each second and on every answer; until bound they read 0. */
   bindState(state: LiveState): void;
-  route: DashboardRoute;
+  /** The handlers of the route table's dashboard rows. */
+  pages: DashboardPages;
   /** False when dist/ui was not built (pages answer 503 saying so; data endpoints still work). */
   readonly assetsBuilt: boolean;
   readonly history: History;
@@ -126,11 +125,8 @@ export function createDashboard(o: DashboardOptions): Dashboard {
     bindState(s) {
       state = s;
     },
-    route: createDashboardRoute({
+    pages: createDashboardPages({
       files,
-      keys: o.keys,
-      adminKeys: o.adminKeys,
-      cors: createCors(o.corsOrigins),
       dashboard: (windowS) => dashboardData(sources, windowS),
       status: () => statusData(sources),
       maxWindowS: history.seconds,

@@ -1,6 +1,7 @@
 // Request lifecycle events: the core publishes each request's record once; the access log and metrics listen.
 
 import type { GatewayErrorCode } from "../errors/gateway-error.js";
+import type { RouteName } from "../http/route-table.js";
 
 /**
  * How a request ended. Every request ends in exactly one of these.
@@ -33,37 +34,8 @@ export const OUTCOMES: readonly Outcome[] = [
   "internal_error",
 ];
 
-/** Route templates: bounded by construction; anything else is "other". */
-export const ROUTE_NAMES = [
-  "/v1/chat/completions",
-  "/v1/completions",
-  "/v1/embeddings",
-  "/v1/models",
-  "/v1/models/{model}",
-  "/api/chat",
-  "/api/generate",
-  "/api/embed",
-  "/api/embeddings",
-  "/api/tags",
-  "/api/ps",
-  "/api/show",
-  "/api/version",
-  "/api/{other}",
-  "/",
-  "/healthz",
-  "/readyz",
-  "other",
-] as const;
-
-export type RouteName = (typeof ROUTE_NAMES)[number];
-
-/**
- * Health probes: machines asking whether the gateway is alive or ready, every few seconds, not users. They keep
- * their own series in /metrics (requests_total{path="/readyz"} …) but stay out of the dashboard and
- * /status.json, whose figures describe user traffic: with Ollama down, a readiness probe alone would otherwise
- * read as a high error ratio. (/metrics scrapes are not requests at all: they never reach the router.)
- */
-export const PROBE_ROUTES: ReadonlySet<RouteName> = new Set<RouteName>(["/healthz", "/readyz"]);
+/** The route table's names (the `path` label) and health probes, for the listeners that read records. */
+export { PROBE_ROUTES, ROUTE_NAMES, type RouteName } from "../http/route-table.js";
 
 /** What Ollama reported about a generation in its final (done) chunk. Durations in nanoseconds. */
 export interface GenerationStats {

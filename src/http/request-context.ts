@@ -1,4 +1,4 @@
-// Per-request state: identity, timing, byte counts, the abort signal, and the single place a request's outcome is decided.
+// Per-request state: identity, the response writer, what is learnt about the request on the way, and its one record.
 
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
@@ -6,20 +6,37 @@ import { performance } from "node:perf_hooks";
 import { upstreamErrorClass } from "../errors/error-spec.js";
 import type { GatewayError } from "../errors/gateway-error.js";
 import { Cancellation } from "../events/cancellation.js";
-import type { Outcome, RequestEvents, RequestRecord, RouteName } from "../events/request-events.js";
+import type { Outcome, RequestEvents, RequestRecord } from "../events/request-events.js";
 import type { OllamaStats } from "../ollama/types.js";
+import type { ExchangeTimings } from "../upstream/timed-handler.js";
+import type { RouteName, RouteSpec } from "./route-table.js";
+
+/**
+ * What a handler returns: how the request ended, the error that ended it, and what the upstream reported about
+ * the work (a generation's final stats, or the prompt tokens of an embedding). The pipeline records it once.
+ */
+export interface Done {
+  outcome: Outcome;
+  error?: GatewayError;
+  stats?: OllamaStats;
+  doneReason?: string;
+  promptTokens?: number;
+}
+
+/** The most common answer, shared. */
+export const COMPLETED: Done = Object.freeze({ outcome: "completed" });
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
 /** Status recorded for a client that left before any response was sent (nginx's convention). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
-export class RequestContext {
+export class RequestContext implements ExchangeTimings {
   readonly id: string;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly method: string;
-  readonly route: RouteName;
+  readonly spec: RouteSpec;
   readonly startedAt = Date.now();
   readonly #t0 = performance.now();
   /** Fires when the client goes away or the gateway aborts in-flight work at the end of a shutdown. */
@@ -35,19 +52,15 @@ export class RequestContext {
   stream?: boolean;
   bytesIn = 0;
   bytesOut = 0;
-  upstreamStartMs?: number;
-  upstreamFirstByteMs?: number;
-  upstreamEndMs?: number;
+  /** Written by the upstream exchange itself (see TimedHandler), as performance.now() readings. */
+  upstreamStartAt?: number;
+  upstreamFirstByteAt?: number;
+  upstreamEndAt?: number;
   ttftMs?: number;
   lastTokenMs?: number;
   queueWaitMs?: number;
   /** A streaming response's headers went out with 200. */
   streamStarted = false;
-  /** The final chunk's stats of a generation the upstream finished. */
-  stats?: OllamaStats;
-  doneReason?: string;
-  /** Prompt tokens of a request that is not a generation (embeddings). */
-  promptTokens?: number;
   /** The name of the API key the request presented (never the secret). */
   keyName?: string;
   readonly #onFinish: (() => void)[] = [];
@@ -61,14 +74,14 @@ export class RequestContext {
   constructor(
     req: IncomingMessage,
     res: ServerResponse,
-    route: RouteName,
+    spec: RouteSpec,
     events: RequestEvents,
     writeTimeoutMs = 300_000,
   ) {
     this.#writeTimeoutMs = writeTimeoutMs;
     this.req = req;
     this.res = res;
-    this.route = route;
+    this.spec = spec;
     this.method = req.method ?? "GET";
     this.#events = events;
     const given = req.headers["x-request-id"];
@@ -170,18 +183,6 @@ export class RequestContext {
     this.end(text);
   }
 
-  markUpstreamStart(): void {
-    this.upstreamStartMs = this.elapsed();
-  }
-
-  markUpstreamFirstByte(): void {
-    this.upstreamFirstByteMs ??= this.elapsed();
-  }
-
-  markUpstreamEnd(): void {
-    if (this.upstreamStartMs !== undefined) this.upstreamEndMs ??= this.elapsed();
-  }
-
   /** Called after each write that carried content: the first sets TTFT, the last one ends the token timeline. */
   markToken(): void {
     const now = this.elapsed();
@@ -196,17 +197,20 @@ export class RequestContext {
   }
 
   /**
-   * Ends the request's accounting. Called exactly once per request; later calls are ignored, so the first
-   * decided outcome wins (a client abort observed first is not turned into a completion later).
+   * Ends the request's accounting: called by the pipeline, once, with what the handler returned; later calls are
+   * ignored. Routes that are not traffic (scrapes, the dashboard's pages) publish no record.
    */
-  finish(decided: Outcome, error?: GatewayError): void {
+  finish(done: Done): void {
     if (this.#finished) return;
     this.#finished = true;
+    const { error } = done;
     // A client that left before the last byte did not get a completed answer, whatever the upstream did.
-    const outcome: Outcome = decided === "completed" && this.clientGone ? "client_abort" : decided;
-    this.markUpstreamEnd();
+    const outcome: Outcome = done.outcome === "completed" && this.clientGone ? "client_abort" : done.outcome;
+    // An exchange still open when the request ends (its body not wanted, or cut) ends with it.
+    if (this.upstreamStartAt !== undefined) this.upstreamEndAt ??= performance.now();
     clearTimeout(this.#stallTimer);
     for (const fn of this.#onFinish) fn();
+    if (this.spec.traffic === "none") return;
     const status = this.res.headersSent
       ? this.res.statusCode
       : outcome === "client_abort"
@@ -215,7 +219,7 @@ export class RequestContext {
     const record: RequestRecord = {
       id: this.id,
       method: this.method,
-      route: this.route,
+      route: this.spec.name as RouteName,
       status,
       outcome,
       startedAt: this.startedAt,
@@ -234,19 +238,20 @@ export class RequestContext {
     if (this.stream !== undefined) record.stream = this.stream;
     if (this.streamStarted) record.streamStarted = true;
     if (this.queueWaitMs !== undefined) record.queueWaitMs = this.queueWaitMs;
-    if (this.upstreamStartMs !== undefined) {
-      if (this.upstreamFirstByteMs !== undefined)
-        record.upstreamFirstByteMs = this.upstreamFirstByteMs - this.upstreamStartMs;
-      if (this.upstreamEndMs !== undefined) record.upstreamMs = this.upstreamEndMs - this.upstreamStartMs;
+    const start = this.upstreamStartAt;
+    if (start !== undefined) {
+      if (this.upstreamFirstByteAt !== undefined)
+        record.upstreamFirstByteMs = this.upstreamFirstByteAt - start;
+      if (this.upstreamEndAt !== undefined) record.upstreamMs = this.upstreamEndAt - start;
     }
     if (this.ttftMs !== undefined) record.ttftMs = this.ttftMs;
     if (this.lastTokenMs !== undefined) record.lastTokenMs = this.lastTokenMs;
-    if (this.stats) {
-      const s = this.stats;
+    if (done.stats) {
+      const s = done.stats;
       record.generation = {
         promptTokens: s.prompt_eval_count ?? 0,
         completionTokens: s.eval_count ?? 0,
-        ...(this.doneReason !== undefined ? { doneReason: this.doneReason } : {}),
+        ...(done.doneReason !== undefined ? { doneReason: done.doneReason } : {}),
         ...(s.total_duration !== undefined ? { totalNs: s.total_duration } : {}),
         ...(s.load_duration !== undefined ? { loadNs: s.load_duration } : {}),
         ...(s.prompt_eval_duration !== undefined ? { promptEvalNs: s.prompt_eval_duration } : {}),
@@ -254,8 +259,8 @@ export class RequestContext {
       };
       record.promptTokens = record.generation.promptTokens;
       record.completionTokens = record.generation.completionTokens;
-    } else if (this.promptTokens !== undefined) {
-      record.promptTokens = this.promptTokens;
+    } else if (done.promptTokens !== undefined) {
+      record.promptTokens = done.promptTokens;
     }
     this.#events.finished(record);
   }

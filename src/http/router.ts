@@ -1,147 +1,51 @@
-// Maps (method, path) to a handler and a bounded route name; unknown paths and methods get stable answers.
+// Finds the route table's row for (method, path, accept): exact paths by map lookup, then prefixes in table order.
 
-import { GatewayError } from "../errors/gateway-error.js";
-import { ROUTE_NAMES, type RouteName } from "../events/request-events.js";
-import type { GatewayDeps } from "./deps.js";
-import type { ErrorFormat } from "./fail.js";
-import type { RequestContext } from "./request-context.js";
-import { healthz, readyz } from "./routes/health.js";
-import { nativePassthrough } from "./routes/native.js";
-import { chatCompletions, completions, embeddings, listModels, retrieveModel } from "./routes/openai.js";
+import { type Feature, ROUTES, type RouteSpec } from "./route-table.js";
 
-export interface RouteEnv {
-  deps: GatewayDeps;
-  isDraining: () => boolean;
+export interface Router {
+  /** The row that serves `pathname`, whatever the method (the pipeline answers a wrong one with 405). */
+  match(pathname: string, acceptsHtml: () => boolean): RouteSpec;
 }
 
-export type Handler = (ctx: RequestContext, env: RouteEnv) => Promise<void> | void;
-
-export interface RouteMatch {
-  route: RouteName;
-  format: ErrorFormat;
-  handler: Handler;
-  /** Served without an API key (health probes). */
-  public: boolean;
-}
-
-interface Route {
-  route: RouteName;
-  methods: readonly string[];
-  format: ErrorFormat;
-  handler: Handler;
-  public?: boolean;
-}
-
-const EXACT = new Map<string, Route>(
-  (
-    [
-      {
-        route: "/v1/chat/completions",
-        methods: ["POST"],
-        format: "openai",
-        handler: (c, e) => chatCompletions(c, e.deps),
-      },
-      {
-        route: "/v1/completions",
-        methods: ["POST"],
-        format: "openai",
-        handler: (c, e) => completions(c, e.deps),
-      },
-      {
-        route: "/v1/embeddings",
-        methods: ["POST"],
-        format: "openai",
-        handler: (c, e) => embeddings(c, e.deps),
-      },
-      { route: "/v1/models", methods: ["GET"], format: "openai", handler: (c, e) => listModels(c, e.deps) },
-      {
-        route: "/healthz",
-        public: true,
-        methods: ["GET", "HEAD"],
-        format: "openai",
-        handler: (c) => healthz(c),
-      },
-      {
-        route: "/readyz",
-        public: true,
-        methods: ["GET", "HEAD"],
-        format: "openai",
-        handler: (c, e) => readyz(c, e.deps, e.isDraining()),
-      },
-      {
-        route: "/",
-        methods: ["GET", "HEAD"],
-        format: "ollama",
-        handler: (c, e) => nativePassthrough(c, e.deps),
-      },
-    ] satisfies Route[]
-  ).map((r) => [r.route, r]),
-);
-
-/** The native routes known by name; any other /api/ path is "/api/{other}". */
-const NATIVE_ROUTES = new Set<RouteName>(
-  ROUTE_NAMES.filter((r) => r.startsWith("/api/") && r !== "/api/{other}"),
-);
-
-const MODEL_PREFIX = "/v1/models/";
-
-export function matchRoute(method: string, pathname: string): RouteMatch {
-  const exact = EXACT.get(pathname);
-  if (exact) return checkMethod(exact, method);
-  if (pathname.startsWith(MODEL_PREFIX) && pathname.length > MODEL_PREFIX.length) {
-    // Model ids may contain "/" (namespaced and hf.co/... models), so the id is the whole rest of the path.
-    // The server hands over the path decoded once already.
-    const id = pathname.slice(MODEL_PREFIX.length);
-    return checkMethod(
-      {
-        route: "/v1/models/{model}",
-        methods: ["GET"],
-        format: "openai",
-        handler: (c, e) => retrieveModel(c, e.deps, id),
-      },
-      method,
-    );
+/** A router over the rows whose feature is served here; anything else falls to the "other" row (404). */
+export function createRouter(features: ReadonlySet<Feature>): Router {
+  const rows: readonly RouteSpec[] = ROUTES.filter((r) => features.has(r.feature) || r.match === "fallback");
+  const exact = new Map<string, RouteSpec[]>();
+  const prefixes: { prefix: string; nonEmpty: boolean; spec: RouteSpec }[] = [];
+  let fallback: RouteSpec | undefined;
+  for (const r of rows) {
+    const m = r.match;
+    if (m === "fallback") fallback = r;
+    else if ("exact" in m) {
+      const list = exact.get(m.exact);
+      if (list) list.push(r);
+      else exact.set(m.exact, [r]);
+    } else prefixes.push({ prefix: m.prefix, nonEmpty: m.nonEmpty === true, spec: r });
   }
-  if (pathname.startsWith("/api/")) {
-    const route = NATIVE_ROUTES.has(pathname as RouteName) ? (pathname as RouteName) : "/api/{other}";
-    return { route, format: "ollama", handler: (c, e) => nativePassthrough(c, e.deps), public: false };
-  }
+  if (!fallback) throw new Error("the route table has no fallback row");
+  const other = fallback;
   return {
-    route: "other",
-    format: "openai",
-    public: false,
-    handler: () => {
-      const hint = suggestRoute(pathname);
-      throw new GatewayError(
-        "route_not_found",
-        `no route for ${method} ${truncate(pathname)}${hint ? `; did you mean ${truncate(hint)}?` : ""}`,
-      );
+    match(pathname, acceptsHtml) {
+      const candidates = exact.get(pathname);
+      if (candidates)
+        for (const r of candidates) {
+          const m = r.match as { html?: true };
+          if (m.html !== true || acceptsHtml()) return r;
+        }
+      for (const p of prefixes)
+        if (pathname.startsWith(p.prefix) && (!p.nonEmpty || pathname.length > p.prefix.length))
+          return p.spec;
+      return other;
     },
   };
 }
 
-function checkMethod(route: Route, method: string): RouteMatch {
-  const isPublic = route.public === true;
-  if (route.methods.includes(method))
-    return { route: route.route, format: route.format, handler: route.handler, public: isPublic };
-  return {
-    route: route.route,
-    format: route.format,
-    public: isPublic,
-    handler: (ctx) => {
-      ctx.res.setHeader("allow", route.methods.join(", "));
-      throw new GatewayError(
-        "method_not_allowed",
-        `${route.route} does not accept ${truncate(method)}; use ${route.methods.join(" or ")}`,
-      );
-    },
-  };
+/** Whether a route accepts `method`. */
+export function allowsMethod(spec: RouteSpec, method: string): boolean {
+  return spec.methods === "any" || spec.methods.includes(method);
 }
 
-/** Echoed client input is cut short so an error message cannot be used to amplify a huge path. */
-function truncate(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
+const API_ROUTER = createRouter(new Set<Feature>(["api"]));
 
 /**
  * The served path a client most likely meant, for the 404 message: an OpenAI path without its /v1 (a base
@@ -153,6 +57,6 @@ export function suggestRoute(pathname: string): string | undefined {
   while (candidate.startsWith("/v1/v1/")) candidate = candidate.slice(3);
   if (!candidate.startsWith("/v1/") && !candidate.startsWith("/api/")) candidate = `/v1${candidate}`;
   if (candidate === pathname || candidate === "/v1") return undefined;
-  const { route } = matchRoute("GET", candidate);
-  return route === "other" || route === "/api/{other}" ? undefined : candidate;
+  const { name } = API_ROUTER.match(candidate, () => false);
+  return name === "other" || name === "/api/{other}" ? undefined : candidate;
 }

@@ -3,38 +3,55 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { DashboardRoute } from "../dashboard/index.js";
+import type { DashboardPages } from "../dashboard/handler.js";
 import { GatewayError } from "../errors/gateway-error.js";
-import type { MetricsHandler } from "../metrics/handler.js";
+import type { MetricsEndpoint } from "../metrics/handler.js";
+import { type Authorize, createAuthorize } from "./authorize.js";
 import { type Cors, createCors } from "./cors.js";
 import type { GatewayDeps } from "./deps.js";
-import { failRequest } from "./fail.js";
+import { respondError } from "./fail.js";
+import { HANDLERS, type RouteEnv, truncate } from "./handlers.js";
 import { canonicalPath } from "./path.js";
-import { RequestContext } from "./request-context.js";
-import { matchRoute, type RouteEnv, type RouteMatch } from "./router.js";
-import type { RunbookRoute } from "./runbook-pages.js";
+import { type Done, RequestContext } from "./request-context.js";
+import type { Feature, RouteSpec } from "./route-table.js";
+import { allowsMethod, createRouter, type Router } from "./router.js";
+import type { RunbookPages } from "./runbook-pages.js";
 
 /** Pending connections the kernel may queue for accept(); capped by net.core.somaxconn. */
 const LISTEN_BACKLOG = 65_535;
 
 export interface GatewayServerOptions {
-  /** Serves /metrics on this listener; absent when metrics have their own listener. Scrapes are not counted as requests. */
-  metrics?: MetricsHandler;
-  /**
-   * The dashboard's paths (/ui/*, /status.json, /widget.js, and GET / from a browser); absent with --no-ui.
-   * Like scrapes, they are not counted as requests, so watching the dashboard does not change what it shows.
-   */
-  dashboard?: DashboardRoute;
-  /** The alerts' runbooks under /runbooks/ (not counted as requests, no API key needed). */
-  runbooks?: RunbookRoute;
+  /** Serves /metrics on this listener; absent when metrics have their own listener. */
+  metrics?: MetricsEndpoint;
+  /** The dashboard's pages and data (/ui/*, /status.json, /widget.js, GET / from a browser); absent with --no-ui. */
+  dashboard?: DashboardPages;
+  /** The alerts' runbooks under /runbooks/. */
+  runbooks?: RunbookPages;
+  /** Serve only these features' routes (the metrics listener: metrics and runbooks); default: all that are given. */
+  only?: readonly Feature[];
 }
+
+/** A path that cannot be routed by its decoded form is answered like any unknown path, in the shape of its API. */
+const BAD_PATH: RouteSpec = {
+  name: "other",
+  match: "fallback",
+  methods: "any",
+  auth: "none",
+  traffic: "user",
+  format: "openai",
+  feature: "api",
+  admitted: false,
+  generation: false,
+  body: "none",
+  streams: false,
+};
+const BAD_NATIVE_PATH: RouteSpec = { ...BAD_PATH, format: "ollama" };
 
 export class GatewayServer {
   readonly server: Server;
   readonly #deps: GatewayDeps;
-  readonly #metrics: MetricsHandler | undefined;
-  readonly #dashboard: DashboardRoute | undefined;
-  readonly #runbooks: RunbookRoute | undefined;
+  readonly #router: Router;
+  readonly #authorize: Authorize;
   #connections = 0;
   readonly #inflight = new Set<RequestContext>();
   readonly #env: RouteEnv;
@@ -44,10 +61,26 @@ export class GatewayServer {
 
   constructor(deps: GatewayDeps, options: GatewayServerOptions = {}) {
     this.#deps = deps;
-    this.#metrics = options.metrics;
-    this.#dashboard = options.dashboard;
-    this.#runbooks = options.runbooks;
-    this.#env = { deps, isDraining: () => this.#draining };
+    const given: Feature[] = ["api"];
+    if (options.metrics) given.push("metrics");
+    if (options.dashboard) given.push("dashboard");
+    if (options.runbooks) given.push("runbooks");
+    this.#router = createRouter(
+      new Set(options.only ? given.filter((f) => options.only?.includes(f)) : given),
+    );
+    this.#authorize = createAuthorize({
+      keys: deps.keys,
+      limiter: deps.limiter,
+      adminKeys: deps.config.adminKeys,
+      metricsToken: deps.config.metricsToken,
+    });
+    this.#env = {
+      deps,
+      isDraining: () => this.#draining,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.dashboard ? { dashboard: options.dashboard } : {}),
+      ...(options.runbooks ? { runbooks: options.runbooks } : {}),
+    };
     this.#cors = createCors(deps.config.corsOrigins);
     this.server = createServer(
       {
@@ -118,90 +151,61 @@ export class GatewayServer {
     return this.server.address() as AddressInfo;
   }
 
+  /**
+   * The pipeline, in order: route (by the decoded path), CORS, drain, method, auth, handler; the handler returns
+   * how the request ended, and the request is recorded here, once, whatever happened on the way.
+   */
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? "/";
     const query = url.indexOf("?");
     const rawPath = query === -1 ? url : url.slice(0, query);
     // Routed, limited and forwarded by its decoded form, so `/api/%63hat` cannot slip past the queue as "other".
     const canonical = canonicalPath(rawPath);
-    const pathname = canonical ?? rawPath;
-    const method = req.method ?? "GET";
-    if (pathname === "/metrics" && this.#metrics) {
-      await this.#metrics(req, res).catch((err: unknown) => {
-        this.#deps.logger.error({ err }, "rendering /metrics failed");
-        if (!res.headersSent) res.writeHead(500).end();
-        else res.destroy();
-      });
-      return;
-    }
-    if (this.#dashboard?.(req, res, pathname)) return;
-    if (this.#runbooks?.(req, res, pathname)) return;
-    const match: RouteMatch =
+    const spec =
       canonical === undefined
-        ? {
-            route: "other",
-            // Answered in the shape of the API the path was aimed at.
-            format: rawPath.startsWith("/api/") ? "ollama" : "openai",
-            public: true,
-            handler: () => {
-              throw new GatewayError(
-                "invalid_request",
-                "the request path is not valid (bad percent-encoding, dot segments or empty segments)",
-              );
-            },
-          }
-        : matchRoute(method, pathname);
-    const ctx = new RequestContext(
-      req,
-      res,
-      match.route,
-      this.#deps.events,
-      this.#deps.config.clientWriteTimeoutMs,
-    );
-    ctx.path = pathname;
+        ? rawPath.startsWith("/api/")
+          ? BAD_NATIVE_PATH
+          : BAD_PATH
+        : this.#router.match(canonical, () => req.method === "GET" && acceptsHtml(req));
+    const ctx = new RequestContext(req, res, spec, this.#deps.events, this.#deps.config.clientWriteTimeoutMs);
+    ctx.path = canonical ?? rawPath;
     ctx.query = query === -1 ? "" : url.slice(query);
     this.#inflight.add(ctx);
+    let done: Done;
     try {
-      if (this.#cors?.apply(req, res)) {
-        ctx.finish("completed");
-        return;
-      }
-      if (this.#draining)
-        throw new GatewayError("shutting_down", "the gateway is shutting down; retry on another instance");
-      if (!match.public) this.#authorize(ctx);
-      await match.handler(ctx, this.#env);
-      if (!ctx.finished) throw new Error(`handler for ${match.route} returned without ending the request`);
+      done = await this.#run(ctx, spec, canonical !== undefined);
     } catch (err) {
-      failRequest(ctx, err, {
-        format: match.format,
-        onInternal: (e) => this.#deps.logger.error({ err: e, reqId: ctx.id }, "internal error"),
+      done = respondError(ctx, err, {
+        format: spec.format,
+        onInternal: (e) =>
+          this.#deps.logger.error({ err: e, reqId: ctx.id, route: spec.name }, "internal error"),
       });
-    } finally {
-      this.#inflight.delete(ctx);
-      if (this.#inflight.size === 0) this.#idle?.();
     }
+    ctx.finish(done);
+    this.#inflight.delete(ctx);
+    if (this.#inflight.size === 0) this.#idle?.();
   }
 
-  /** With API keys configured: the request must present one, and the key must be within its limits. */
-  #authorize(ctx: RequestContext): void {
-    const { keys, limiter } = this.#deps;
-    if (!keys.enabled) return;
-    const auth = keys.authenticate(ctx.req.headers);
-    if (!auth.ok)
+  #run(ctx: RequestContext, spec: RouteSpec, routable: boolean): Promise<Done> | Done {
+    if (this.#cors?.apply(ctx.req, ctx.res)) return { outcome: "completed" };
+    // Scrapes and the dashboard stay available while draining: they show the drain.
+    if (this.#draining && spec.traffic !== "none")
+      throw new GatewayError("shutting_down", "the gateway is shutting down; retry on another instance");
+    if (!routable)
       throw new GatewayError(
-        auth.code,
-        auth.code === "missing_api_key"
-          ? "this gateway requires an API key: send Authorization: Bearer <key> (or x-api-key)"
-          : "the API key is not valid",
+        "invalid_request",
+        "the request path is not valid (bad percent-encoding, dot segments or empty segments)",
       );
-    ctx.keyName = auth.name;
-    const limit = limiter.take(auth.name);
-    if (!limit.ok)
+    if (!allowsMethod(spec, ctx.method)) {
+      const methods = spec.methods === "any" ? [] : spec.methods;
+      ctx.res.setHeader("allow", methods.join(", "));
       throw new GatewayError(
-        "rate_limited",
-        `the key "${auth.name}" is over its ${limit.limit === "rpm" ? "requests" : "tokens"}-per-minute limit; retry in ${limit.retryAfterS} s`,
-        { retryAfterS: limit.retryAfterS },
+        "method_not_allowed",
+        `${spec.name} does not accept ${truncate(ctx.method)}; use ${methods.join(" or ")}`,
       );
+    }
+    this.#authorize(ctx, spec.auth);
+    return HANDLERS[spec.name as keyof typeof HANDLERS](ctx, this.#env);
   }
 
   /**
@@ -241,4 +245,9 @@ export class GatewayServer {
     clearTimeout(cut);
     return { finished: before - cancelled, cancelled };
   }
+}
+
+/** A browser asking for a page (its Accept names text/html), not an API client. */
+function acceptsHtml(req: IncomingMessage): boolean {
+  return /\btext\/html\b/.test(String(req.headers.accept ?? ""));
 }

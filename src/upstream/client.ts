@@ -5,6 +5,7 @@ import { type Dispatcher, Pool, errors as undiciErrors } from "undici";
 import { GatewayError } from "../errors/gateway-error.js";
 import { describeConnectError } from "../errors/socket-error.js";
 import type { Abortable } from "../events/cancellation.js";
+import { type ExchangeTimings, TimedHandler } from "./timed-handler.js";
 
 export interface UpstreamOptions {
   url: string;
@@ -29,8 +30,8 @@ export interface UpstreamRequest {
   firstByteTimeoutMs?: number;
 }
 
-/** A request for `open()`: its signal may be a request's Cancellation. */
-export type OpenRequest = Omit<UpstreamRequest, "signal"> & { signal: Abortable };
+/** A request for `open()`: its signal may be a request's Cancellation; its times go to `timings` when given. */
+export type OpenRequest = Omit<UpstreamRequest, "signal"> & { signal: Abortable; timings?: ExchangeTimings };
 
 export interface UpstreamResponse {
   status: number;
@@ -78,7 +79,10 @@ export class Upstream {
   open(req: OpenRequest): Promise<Exchange> {
     return new Promise((resolve, reject) => {
       const exchange = new Exchange(req.signal, resolve, reject);
-      this.#pool.dispatch(this.#dispatchOptions(req), exchange);
+      this.#pool.dispatch(
+        this.#dispatchOptions(req),
+        req.timings ? new TimedHandler(exchange, req.timings) : exchange,
+      );
     });
   }
 

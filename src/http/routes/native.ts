@@ -5,13 +5,14 @@ import { pipeline, Transform } from "node:stream";
 import { outcomeOf } from "../../errors/error-spec.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { createNdjsonObserver } from "../../translate/index.js";
-import { admit } from "../admit.js";
 import { readBody } from "../body.js";
 import type { GatewayDeps } from "../deps.js";
-import { failRequest } from "../fail.js";
+import { respondError } from "../fail.js";
+import { forward } from "../forward.js";
 import { encodePath } from "../path.js";
-import { pump } from "../relay.js";
-import type { RequestContext } from "../request-context.js";
+import { pump } from "../pump.js";
+import { usage } from "../relay.js";
+import { COMPLETED, type Done, type RequestContext } from "../request-context.js";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and what must not cross the gateway. */
 const DROP_REQUEST = new Set([
@@ -34,22 +35,21 @@ const DROP_REQUEST = new Set([
 ]);
 const DROP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", "trailer", "upgrade"]);
 
-/** Native routes whose (small, JSON) bodies are read whole, to learn the model for logs and metrics. */
-const BUFFERED = new Set(["/api/chat", "/api/generate", "/api/embed", "/api/embeddings", "/api/show"]);
-/** Native routes that occupy the model, and so wait for an admission slot. */
-const ADMITTED = new Set(["/api/chat", "/api/generate", "/api/embed", "/api/embeddings"]);
-/** Native routes that generate, whose NDJSON is watched (never altered) for tokens, timings and error lines. */
-const GENERATING = new Set(["/api/chat", "/api/generate"]);
-
-export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+/**
+ * Forwards the request as it came (the route table says whether its body is read whole, to learn the model for
+ * logs and metrics, and whether it waits for admission) and relays the answer byte for byte. A generation's
+ * NDJSON is watched, never altered, for tokens, timings and error lines.
+ */
+export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps): Promise<Done> {
+  const { spec } = ctx;
   const path = encodePath(ctx.path) + ctx.query;
   const headers = forwardHeaders(ctx.req.headers, ctx.id);
   let body: Buffer | Transform | null = null;
-  if (BUFFERED.has(ctx.route)) {
+  if (spec.body === "buffered") {
     body = await readBody(ctx, deps.config.bodyLimitBytes);
     const peek = peekRequest(body);
     ctx.model = peek.model;
-    if (GENERATING.has(ctx.route)) ctx.stream = peek.stream;
+    if (spec.generation) ctx.stream = peek.stream;
     headers["content-length"] = String(body.length);
   } else if (ctx.method !== "GET" && ctx.method !== "HEAD") {
     // Uploads (e.g. /api/blobs) can be gigabytes: stream them, counting bytes as they pass. A Transform, not a
@@ -66,16 +66,7 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
     if (length !== undefined) headers["content-length"] = length;
   }
 
-  if (ADMITTED.has(ctx.route)) await admit(ctx, deps);
-  ctx.markUpstreamStart();
-  const res = await deps.upstream.open({
-    method: ctx.method,
-    path,
-    headers,
-    body,
-    signal: ctx.abort,
-  });
-  ctx.markUpstreamFirstByte();
+  const res = await forward(ctx, deps, { method: ctx.method, path, headers, body });
   const responseHeaders: Record<string, string | string[]> = {};
   for (const name in res.headers) {
     const value = res.headers[name];
@@ -84,7 +75,7 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
   ctx.writeHead(res.status, responseHeaders);
   if (res.status === 200 && ctx.stream === true) ctx.streamStarted = true;
 
-  const observer = res.status === 200 && GENERATING.has(ctx.route) ? createNdjsonObserver() : undefined;
+  const observer = res.status === 200 && spec.generation ? createNdjsonObserver() : undefined;
   try {
     await pump(ctx, res, (chunk) => {
       ctx.send(chunk);
@@ -94,21 +85,16 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
       }
       return true;
     });
-    ctx.markUpstreamEnd();
     observer?.end();
     ctx.end();
   } catch (err) {
-    failRequest(ctx, err, { format: "ollama" });
-    return;
+    const failed = respondError(ctx, err, { format: "ollama" });
+    return observer ? usage(failed, observer.state) : failed;
   }
 
   if (observer) {
-    if (observer.state.stats) ctx.stats = observer.state.stats;
-    if (observer.state.doneReason !== undefined) ctx.doneReason = observer.state.doneReason;
-    if (observer.state.error) {
-      ctx.finish(outcomeOf(observer.state.error), observer.state.error);
-      return;
-    }
+    const error = observer.state.error;
+    return usage(error ? { outcome: outcomeOf(error), error } : { outcome: "completed" }, observer.state);
   }
   if (res.status >= 400) {
     const err = new GatewayError(
@@ -118,10 +104,9 @@ export async function nativePassthrough(ctx: RequestContext, deps: GatewayDeps):
         status: res.status,
       },
     );
-    ctx.finish(outcomeOf(err), err);
-    return;
+    return { outcome: outcomeOf(err), error: err };
   }
-  ctx.finish("completed");
+  return COMPLETED;
 }
 
 function forwardHeaders(incoming: IncomingHttpHeaders, requestId: string): Record<string, string> {

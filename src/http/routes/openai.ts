@@ -21,11 +21,11 @@ import {
   toOllamaEmbedRequest,
   toOllamaGenerateRequest,
 } from "../../translate/index.js";
-import { admit } from "../admit.js";
 import { readJson } from "../body.js";
 import type { GatewayDeps } from "../deps.js";
-import { openUpstream, relayGeneration } from "../relay.js";
-import type { RequestContext } from "../request-context.js";
+import { forwardJson } from "../forward.js";
+import { relayGeneration } from "../relay.js";
+import { COMPLETED, type Done, type RequestContext } from "../request-context.js";
 
 /** A unique id for a completion (Ollama's are chatcmpl-0…998 and collide). */
 function completionId(prefix: string): string {
@@ -36,14 +36,13 @@ function responseContext(id: string, model: string, includeUsage: boolean): Resp
   return { id, created: Math.floor(Date.now() / 1000), model, includeUsage };
 }
 
-export async function chatCompletions(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+export async function chatCompletions(ctx: RequestContext, deps: GatewayDeps): Promise<Done> {
   const req = parseChatCompletionRequest(await readJson(ctx, deps.config));
   ctx.model = req.model;
   ctx.stream = req.stream === true;
   const rc = responseContext(completionId("chatcmpl"), req.model, req.stream_options?.include_usage === true);
   const upstreamRequest = toOllamaChatRequest(req);
-  await admit(ctx, deps);
-  await relayGeneration(
+  return relayGeneration(
     ctx,
     deps,
     "/api/chat",
@@ -54,14 +53,13 @@ export async function chatCompletions(ctx: RequestContext, deps: GatewayDeps): P
   );
 }
 
-export async function completions(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+export async function completions(ctx: RequestContext, deps: GatewayDeps): Promise<Done> {
   const req = parseCompletionRequest(await readJson(ctx, deps.config));
   ctx.model = req.model;
   ctx.stream = req.stream === true;
   const rc = responseContext(completionId("cmpl"), req.model, req.stream_options?.include_usage === true);
   const upstreamRequest = toOllamaGenerateRequest(req);
-  await admit(ctx, deps);
-  await relayGeneration(
+  return relayGeneration(
     ctx,
     deps,
     "/api/generate",
@@ -72,28 +70,28 @@ export async function completions(ctx: RequestContext, deps: GatewayDeps): Promi
   );
 }
 
-export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promise<Done> {
   const req = parseEmbeddingRequest(await readJson(ctx, deps.config));
   ctx.model = req.model;
   const upstreamRequest = toOllamaEmbedRequest(req);
-  await admit(ctx, deps);
   const res = await readUpstreamJson<OllamaEmbedResponse>(ctx, deps, "POST", "/api/embed", upstreamRequest);
-  ctx.promptTokens = res.prompt_eval_count ?? 0;
   ctx.sendJson(200, toEmbeddingList(res, req));
-  ctx.finish("completed");
+  return { outcome: "completed", promptTokens: res.prompt_eval_count ?? 0 };
 }
 
-export async function listModels(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+export async function listModels(ctx: RequestContext, deps: GatewayDeps): Promise<Done> {
   const tags = await readUpstreamJson<OllamaTagsResponse>(ctx, deps, "GET", "/api/tags");
   ctx.sendJson(200, toModelList(tags));
-  ctx.finish("completed");
+  return COMPLETED;
 }
 
-export async function retrieveModel(ctx: RequestContext, deps: GatewayDeps, id: string): Promise<void> {
+/** GET /v1/models/{model}: the id is the rest of the (once decoded) path, "/" included. */
+export async function retrieveModel(ctx: RequestContext, deps: GatewayDeps): Promise<Done> {
+  const id = ctx.path.slice("/v1/models/".length);
   ctx.model = id;
   const show = await readUpstreamJson<OllamaShowResponse>(ctx, deps, "POST", "/api/show", { model: id });
   ctx.sendJson(200, toModel(show, id));
-  ctx.finish("completed");
+  return COMPLETED;
 }
 
 /** A whole JSON answer from the upstream; a body that is not JSON is a protocol error. */
@@ -104,13 +102,8 @@ async function readUpstreamJson<T>(
   path: string,
   payload?: unknown,
 ): Promise<T> {
-  const res = await openUpstream(ctx, deps, method, path, payload);
-  let text: string;
-  try {
-    text = await res.text();
-  } finally {
-    ctx.markUpstreamEnd();
-  }
+  const res = await forwardJson(ctx, deps, method, path, payload);
+  const text = await res.text();
   try {
     return JSON.parse(text) as T;
   } catch {
