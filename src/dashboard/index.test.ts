@@ -33,8 +33,8 @@ function record(route: RouteName, status: number): RequestRecord {
   };
 }
 
-test("the probe routes are /healthz and /readyz", () => {
-  expect([...PROBE_ROUTES].sort()).toEqual(["/healthz", "/readyz"]);
+test("the probe routes are Ollama's liveness answer at /, /healthz and /readyz", () => {
+  expect([...PROBE_ROUTES].sort()).toEqual(["/", "/healthz", "/readyz"]);
 });
 
 test.each([...PROBE_ROUTES])(
