@@ -1,8 +1,10 @@
-// Writes docs/metrics.md from the metrics catalog and docs/errors.md from the error table. Run after `npm run build`
+// Writes docs/metrics.md from the metrics catalog, docs/errors.md from the error table and docs/routes.md from the
+// route table. Run after `npm run build`
 // (it imports the compiled modules).
 
 import { writeFileSync } from "node:fs";
 import { renderErrorsDoc } from "../dist/errors/docs.js";
+import { renderRoutesDoc } from "../dist/http/docs.js";
 import { renderMetricsDoc } from "../dist/metrics/docs.js";
 
 if (process.platform !== "linux") {
@@ -16,3 +18,6 @@ console.log(`wrote ${target.pathname}`);
 const errors = new URL("../docs/errors.md", import.meta.url);
 writeFileSync(errors, renderErrorsDoc());
 console.log(`wrote ${errors.pathname}`);
+const routes = new URL("../docs/routes.md", import.meta.url);
+writeFileSync(routes, renderRoutesDoc());
+console.log(`wrote ${routes.pathname}`);

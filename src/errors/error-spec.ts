@@ -249,16 +249,20 @@ export function rejectionReason(code: GatewayErrorCode): RejectionReason | undef
 /**
  * The headers an error answer carries beside its body, for every path that writes one before the response
  * started. A Retry-After the error carries (a rate limit's refill time) wins over the code's default, rounded up to
- * whole seconds and at least 1; WWW-Authenticate goes only with a 401 (a 403 for a valid key names no scheme).
+ * whole seconds and at least 1; WWW-Authenticate goes only with a 401 (a 403 for a valid key names no scheme), with
+ * `realm` when the credential is not an API key (/metrics' token).
  */
 export function errorHeaders(
   err: Pick<GatewayError, "code" | "status" | "retryAfterS">,
+  options: { realm?: string } = {},
 ): Record<string, string> {
   const h = specOf(err.code).headers;
   const headers: Record<string, string> = {};
   if (h?.close) headers.connection = "close";
   const retryAfterS = err.retryAfterS ?? h?.retryAfterS;
   if (retryAfterS !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfterS)));
-  if (h?.wwwAuthenticate !== undefined && err.status === 401) headers["www-authenticate"] = h.wwwAuthenticate;
+  if (h?.wwwAuthenticate !== undefined && err.status === 401)
+    headers["www-authenticate"] =
+      options.realm === undefined ? h.wwwAuthenticate : `${h.wwwAuthenticate} realm="${options.realm}"`;
   return headers;
 }

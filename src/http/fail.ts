@@ -29,7 +29,8 @@ export function respondError(ctx: RequestContext, err: unknown, options: FailOpt
   if (!ctx.res.headersSent) {
     const body = options.format === "openai" ? openAIErrorBody(gw) : ollamaErrorBody(gw);
     // An error is about this request only: never cached (a 401 on the dashboard's data must not stick).
-    ctx.sendJson(gw.status, body, { "cache-control": "no-store", ...errorHeaders(gw) });
+    const realm = ctx.spec.auth === "metricsToken" ? { realm: "metrics" } : {};
+    ctx.sendJson(gw.status, body, { "cache-control": "no-store", ...errorHeaders(gw, realm) });
   } else if (options.sse) {
     ctx.end(options.sse.fail(gw));
   } else {

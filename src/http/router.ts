@@ -3,6 +3,8 @@
 import { type Feature, ROUTES, type RouteSpec } from "./route-table.js";
 
 export interface Router {
+  /** The row that takes what nothing else does ("other"). */
+  readonly fallback: RouteSpec;
   /** The row that serves `pathname`, whatever the method (the pipeline answers a wrong one with 405). */
   match(pathname: string, acceptsHtml: () => boolean): RouteSpec;
 }
@@ -25,6 +27,7 @@ export function createRouter(features: ReadonlySet<Feature>): Router {
   if (!fallback) throw new Error("the route table has no fallback row");
   const other = fallback;
   return {
+    fallback: other,
     match(pathname, acceptsHtml) {
       const candidates = exact.get(pathname);
       if (candidates)

@@ -54,6 +54,7 @@ export class GatewayServer {
   readonly #authorize: Authorize;
   #connections = 0;
   readonly #inflight = new Set<RequestContext>();
+  #counted = 0;
   readonly #env: RouteEnv;
   readonly #cors: Cors | undefined;
   #draining = false;
@@ -65,9 +66,22 @@ export class GatewayServer {
     if (options.metrics) given.push("metrics");
     if (options.dashboard) given.push("dashboard");
     if (options.runbooks) given.push("runbooks");
-    this.#router = createRouter(
+    const router = createRouter(
       new Set(options.only ? given.filter((f) => options.only?.includes(f)) : given),
     );
+    // A listener of its own (metrics) answers other paths with 404 too, but they are not the gateway's traffic.
+    const uncounted: RouteSpec | undefined = options.only
+      ? { ...router.fallback, traffic: "none", auth: "none" }
+      : undefined;
+    this.#router = uncounted
+      ? {
+          fallback: uncounted,
+          match: (path, html) => {
+            const r = router.match(path, html);
+            return r === router.fallback ? uncounted : r;
+          },
+        }
+      : router;
     this.#authorize = createAuthorize({
       keys: deps.keys,
       limiter: deps.limiter,
@@ -129,8 +143,9 @@ export class GatewayServer {
     });
   }
 
+  /** Requests being served that count as traffic (scrapes and the dashboard's own requests do not). */
   get inflight(): number {
-    return this.#inflight.size;
+    return this.#counted;
   }
 
   /** Client TCP connections open right now. */
@@ -171,6 +186,8 @@ export class GatewayServer {
     ctx.path = canonical ?? rawPath;
     ctx.query = query === -1 ? "" : url.slice(query);
     this.#inflight.add(ctx);
+    const counted = spec.traffic !== "none";
+    if (counted) this.#counted++;
     let done: Done;
     try {
       done = await this.#run(ctx, spec, canonical !== undefined);
@@ -182,6 +199,7 @@ export class GatewayServer {
       });
     }
     ctx.finish(done);
+    if (counted) this.#counted--;
     this.#inflight.delete(ctx);
     if (this.#inflight.size === 0) this.#idle?.();
   }
