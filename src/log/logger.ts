@@ -38,7 +38,26 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
     return pino(settings, prettyDestination(process.stdout, tty && isColorSupported));
   const out = lineBatch(pino.destination({ dest: process.stdout.fd, sync: true }));
   flushOnExit(out);
-  return pino(settings, out);
+  const logger = pino(settings, out);
+  jsonLines.set(logger, {
+    write: (line) => out.write(line),
+    prefix: `"pid":${process.pid},"name":${JSON.stringify(name)}`,
+  });
+  return logger;
+}
+
+/** Where a JSON-lines logger writes, for a hot path that builds its own line (the access log). */
+export interface JsonLineSink {
+  write(line: string): void;
+  /** What pino writes after `"level":…,"time":…,` on every line: the base fields and the name. */
+  prefix: string;
+}
+
+const jsonLines = new WeakMap<Logger, JsonLineSink>();
+
+/** The JSON-lines sink under `logger`, or undefined when it writes readable lines (or was not made here). */
+export function jsonLineSink(logger: Logger): JsonLineSink | undefined {
+  return jsonLines.get(logger);
 }
 
 const pendingAtExit = new Set<LineBatch>();
