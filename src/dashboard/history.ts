@@ -1,7 +1,8 @@
 // The dashboard's in-memory history: a ring of per-second buckets, allocated once, fed by the same records as /metrics.
 
-import type { Outcome, RequestRecord, RouteName } from "../events/request-events.js";
+import type { Outcome, RequestRecord } from "../events/request-events.js";
 import { OUTCOMES } from "../events/request-events.js";
+import { GENERATING_ROUTES } from "../http/route-table.js";
 
 /** Upper bounds of the histograms kept per second; the /metrics layout, so quantiles agree with Prometheus'. */
 export interface BucketLayout {
@@ -27,13 +28,8 @@ const PEAK_GAUGES: ReadonlySet<GaugeName> = new Set(["inflight", "queued", "upst
 export const HISTOGRAMS = ["duration", "generationDuration", "ttft", "overhead", "decodeSpeed"] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
-/** Routes whose requests generate text: their durations are what a chat user waits for. */
-export const GENERATING_ROUTES: ReadonlySet<RouteName> = new Set([
-  "/v1/chat/completions",
-  "/v1/completions",
-  "/api/chat",
-  "/api/generate",
-]);
+/** Routes whose requests generate text (the route table's `generation`): their durations are what a chat user waits for. */
+export { GENERATING_ROUTES };
 
 /** Sums over a range of seconds. Histogram counts are per bucket (not cumulative), +Inf last. */
 export interface Aggregate {

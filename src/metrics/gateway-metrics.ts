@@ -4,12 +4,8 @@
 
 import { collectDefaultMetrics, type OpenMetricsContentType, Registry } from "prom-client";
 import { REJECTION_REASONS, rejectionReason } from "../errors/error-spec.js";
-import {
-  type Outcome,
-  type RequestRecord,
-  type RouteName,
-  UPSTREAM_ERROR_CLASSES,
-} from "../events/request-events.js";
+import { type Outcome, type RequestRecord, UPSTREAM_ERROR_CLASSES } from "../events/request-events.js";
+import { ADMITTED_ROUTES } from "../http/route-table.js";
 import type { OllamaListModel, OllamaProcessModel } from "../ollama/types.js";
 import { CATALOG, type CatalogKey, type MetricSpec } from "./catalog.js";
 import {
@@ -92,15 +88,10 @@ export function isHistogramName(name: string): name is HistogramName {
 /**
  * Series created at zero on start. Prometheus' rate() cannot see the first increment of a series that appears
  * with value 1, so the first 5xx of a fresh gateway would be invisible to error-rate alerts (and the seed's
- * ratios would be 0/0). The generating routes and the statuses they answer with are created up front.
+ * ratios would be 0/0). The routes the table admits (the ones that occupy a model) and the statuses they answer
+ * with are created up front.
  */
-const ZERO_PATHS = [
-  "/v1/chat/completions",
-  "/v1/completions",
-  "/v1/embeddings",
-  "/api/chat",
-  "/api/generate",
-] as const satisfies readonly RouteName[];
+const ZERO_PATHS = ADMITTED_ROUTES;
 /** Stream outcomes created at zero for each model when it is first seen, so the first failed stream counts. */
 const STREAM_OUTCOMES = [
   "completed",
