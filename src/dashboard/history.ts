@@ -28,9 +28,6 @@ const PEAK_GAUGES: ReadonlySet<GaugeName> = new Set(["inflight", "queued", "upst
 export const HISTOGRAMS = ["duration", "generationDuration", "ttft", "overhead", "decodeSpeed"] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
-/** Routes whose requests generate text (the route table's `generation`): their durations are what a chat user waits for. */
-export { GENERATING_ROUTES };
-
 /** Sums over a range of seconds. Histogram counts are per bucket (not cumulative), +Inf last. */
 export interface Aggregate {
   /** First and last second (epoch seconds, inclusive) of the range. */

@@ -250,13 +250,6 @@ export const ROUTE_NAMES: readonly RouteName[] = ROUTES.filter(
   (r): r is CountedRow => r.traffic !== "none",
 ).map((r) => r.name);
 
-export const ROUTE_SPECS: ReadonlyMap<RouteKey, RouteSpec> = new Map(ROUTES.map((r) => [r.name, r]));
-
-/** The spec of a route by name. */
-export function routeSpec(name: RouteKey): RouteSpec {
-  return ROUTE_SPECS.get(name) as RouteSpec;
-}
-
 function namesWhere(test: (r: RouteSpec) => boolean): ReadonlySet<RouteName> {
   return new Set(ROUTES.filter((r): r is CountedRow => r.traffic !== "none" && test(r)).map((r) => r.name));
 }

@@ -9,15 +9,21 @@ export interface Router {
   match(pathname: string, acceptsHtml: () => boolean): RouteSpec;
 }
 
-/** A router over the rows whose feature is served here; anything else falls to the "other" row (404). */
-export function createRouter(features: ReadonlySet<Feature>): Router {
+/**
+ * A router over the rows whose feature is served here; anything else falls to the "other" row (404), with
+ * `fallback` changed where a listener needs (the metrics listener's 404s are not the gateway's traffic).
+ */
+export function createRouter(
+  features: ReadonlySet<Feature>,
+  fallbackOverrides: Partial<Pick<RouteSpec, "traffic" | "auth">> = {},
+): Router {
   const rows: readonly RouteSpec[] = ROUTES.filter((r) => features.has(r.feature) || r.match === "fallback");
   const exact = new Map<string, RouteSpec[]>();
   const prefixes: { prefix: string; nonEmpty: boolean; spec: RouteSpec }[] = [];
   let fallback: RouteSpec | undefined;
   for (const r of rows) {
     const m = r.match;
-    if (m === "fallback") fallback = r;
+    if (m === "fallback") fallback = { ...r, ...fallbackOverrides };
     else if ("exact" in m) {
       const list = exact.get(m.exact);
       if (list) list.push(r);

@@ -12,7 +12,7 @@ import type { GatewayDeps } from "./deps.js";
 import { respondError } from "./fail.js";
 import { HANDLERS, type RouteEnv, truncate } from "./handlers.js";
 import { canonicalPath } from "./path.js";
-import { type Done, RequestContext } from "./request-context.js";
+import { COMPLETED, type Done, RequestContext } from "./request-context.js";
 import type { Feature, RouteSpec } from "./route-table.js";
 import { allowsMethod, createRouter, type Router } from "./router.js";
 import type { RunbookPages } from "./runbook-pages.js";
@@ -31,26 +31,12 @@ export interface GatewayServerOptions {
   only?: readonly Feature[];
 }
 
-/** A path that cannot be routed by its decoded form is answered like any unknown path, in the shape of its API. */
-const BAD_PATH: RouteSpec = {
-  name: "other",
-  match: "fallback",
-  methods: "any",
-  auth: "none",
-  traffic: "user",
-  format: "openai",
-  feature: "api",
-  admitted: false,
-  generation: false,
-  body: "none",
-  streams: false,
-};
-const BAD_NATIVE_PATH: RouteSpec = { ...BAD_PATH, format: "ollama" };
-
 export class GatewayServer {
   readonly server: Server;
   readonly #deps: GatewayDeps;
   readonly #router: Router;
+  readonly #badPath: RouteSpec;
+  readonly #badNativePath: RouteSpec;
   readonly #authorize: Authorize;
   #connections = 0;
   readonly #inflight = new Set<RequestContext>();
@@ -66,22 +52,15 @@ export class GatewayServer {
     if (options.metrics) given.push("metrics");
     if (options.dashboard) given.push("dashboard");
     if (options.runbooks) given.push("runbooks");
-    const router = createRouter(
-      new Set(options.only ? given.filter((f) => options.only?.includes(f)) : given),
-    );
     // A listener of its own (metrics) answers other paths with 404 too, but they are not the gateway's traffic.
-    const uncounted: RouteSpec | undefined = options.only
-      ? { ...router.fallback, traffic: "none", auth: "none" }
-      : undefined;
-    this.#router = uncounted
-      ? {
-          fallback: uncounted,
-          match: (path, html) => {
-            const r = router.match(path, html);
-            return r === router.fallback ? uncounted : r;
-          },
-        }
-      : router;
+    this.#router = createRouter(
+      new Set(options.only ? given.filter((f) => options.only?.includes(f)) : given),
+      options.only ? { traffic: "none", auth: "none" } : {},
+    );
+    // A path that cannot be routed by its decoded form is answered like an unknown path, without a key, in the
+    // shape of the API it was aimed at.
+    this.#badPath = { ...this.#router.fallback, auth: "none" };
+    this.#badNativePath = { ...this.#badPath, format: "ollama" };
     this.#authorize = createAuthorize({
       keys: deps.keys,
       limiter: deps.limiter,
@@ -179,8 +158,8 @@ export class GatewayServer {
     const spec =
       canonical === undefined
         ? rawPath.startsWith("/api/")
-          ? BAD_NATIVE_PATH
-          : BAD_PATH
+          ? this.#badNativePath
+          : this.#badPath
         : this.#router.match(canonical, () => req.method === "GET" && acceptsHtml(req));
     const ctx = new RequestContext(req, res, spec, this.#deps.events, this.#deps.config.clientWriteTimeoutMs);
     ctx.path = canonical ?? rawPath;
@@ -205,7 +184,7 @@ export class GatewayServer {
   }
 
   #run(ctx: RequestContext, spec: RouteSpec, routable: boolean): Promise<Done> | Done {
-    if (this.#cors?.apply(ctx.req, ctx.res)) return { outcome: "completed" };
+    if (this.#cors?.apply(ctx.req, ctx.res)) return COMPLETED;
     // Scrapes and the dashboard stay available while draining: they show the drain.
     if (this.#draining && spec.traffic !== "none")
       throw new GatewayError("shutting_down", "the gateway is shutting down; retry on another instance");
