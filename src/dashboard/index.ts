@@ -29,6 +29,7 @@ export interface DashboardOptions {
   /** Seconds of history (default 3600) and rows of recent requests (default 200). */
   historySeconds?: number;
   recentCapacity?: number;
+  /** Told about failures of the once-a-second sampler (its timer must not die with them). */
   onError: (err: unknown) => void;
 }
 
@@ -130,7 +131,6 @@ export function createDashboard(o: DashboardOptions): Dashboard {
       dashboard: (windowS) => dashboardData(sources, windowS),
       status: () => statusData(sources),
       maxWindowS: history.seconds,
-      onError: o.onError,
     }),
     assetsBuilt: files !== undefined,
     history,
