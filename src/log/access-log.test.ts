@@ -3,7 +3,7 @@
 import { pino } from "pino";
 import { describe, expect, test } from "vitest";
 import type { RequestRecord } from "../events/request-events.js";
-import { accessLogger, jsonLine } from "./access-log.js";
+import { accessLogger, fields, jsonLine } from "./access-log.js";
 import { createLogger, jsonLineSink } from "./logger.js";
 
 const base: RequestRecord = {
@@ -48,33 +48,14 @@ const RECORDS: [string, RequestRecord][] = [
   ["an id and method from the client", { ...base, id: "x".repeat(100), method: "PROPFIND" }],
 ];
 
-/** What pino itself writes for the fields, at a fixed time. */
+/** What pino itself writes for the record's fields (the readable path's object), at a fixed time. */
 function pinoLine(r: RequestRecord, level: "info" | "warn"): string {
   let out = "";
   const logger = pino(
     { name: "llmgate", base: { pid: 42 }, timestamp: () => ',"time":1000' },
     { write: (s: string) => (out += s) },
   );
-  const fields = {
-    reqId: r.id,
-    method: r.method,
-    route: r.route,
-    model: r.model,
-    stream: r.stream,
-    status: r.status,
-    outcome: r.outcome,
-    durationMs: Math.round(r.durationMs * 10) / 10,
-    ttftMs: r.ttftMs === undefined ? undefined : Math.round(r.ttftMs * 10) / 10,
-    upstreamMs: r.upstreamMs === undefined ? undefined : Math.round(r.upstreamMs * 10) / 10,
-    tokensIn: r.promptTokens,
-    tokensOut: r.completionTokens,
-    doneReason: r.generation?.doneReason,
-    bytesIn: r.bytesIn,
-    bytesOut: r.bytesOut,
-    errorCode: r.errorCode,
-    error: r.errorMessage,
-  };
-  logger[level](fields, "request");
+  logger[level](fields(r), "request");
   return out;
 }
 

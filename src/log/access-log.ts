@@ -33,7 +33,7 @@ function isPlain(r: RequestRecord): boolean {
 }
 
 /** The fields of the line, in order; undefined ones are left out (as pino leaves them out). */
-function fields(r: RequestRecord) {
+export function fields(r: RequestRecord) {
   return {
     reqId: r.id,
     method: r.method,
